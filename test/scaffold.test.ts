@@ -1,0 +1,5 @@
+import * as netpol from '../src';
+
+test('the package loads', () => {
+  expect(typeof netpol).toBe('object');
+});
