@@ -1,1 +1,5 @@
-export {};
+export * from './label-selector';
+export * from './port';
+export * from './peer';
+export * from './workload';
+export * from './dns-resolver';

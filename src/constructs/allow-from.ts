@@ -1,0 +1,58 @@
+import { Construct } from 'constructs';
+import { PolicyDirection } from './policy-direction';
+import { PolicyRegistry } from './policy-registry';
+import { DnsResolver } from '../vocabulary/dns-resolver';
+import { Peer } from '../vocabulary/peer';
+import { Port } from '../vocabulary/port';
+import { Workload } from '../vocabulary/workload';
+
+/**
+ * Properties of an {@link AllowFrom}.
+ */
+export interface AllowFromProps {
+  /** The workload that receives the traffic. */
+  readonly to: Workload;
+
+  /** Who may connect. */
+  readonly from: Peer[];
+
+  /** The ports they may connect to, on the receiving pods. */
+  readonly ports: Port[];
+
+  /**
+   * Also allow the matching egress on each source that is a workload in the cluster (`Peer.pods`,
+   * `Peer.podsIn`, `Peer.workload`), so the flow works when the source is egress-isolated. That rule
+   * isolates the source for egress (with DNS kept, see `dns`).
+   * @default true
+   */
+  readonly allowSourceEgress?: boolean;
+
+  /**
+   * The DNS resolver a source made egress-isolated by `allowSourceEgress` keeps reaching.
+   * @default DnsResolver.kubeDns()
+   */
+  readonly dns?: DnsResolver;
+}
+
+/**
+ * Allows traffic into a workload from peers on ports. The workload becomes isolated for ingress: what
+ * no rule allows is denied.
+ *
+ * @example
+ * new AllowFrom(chart, 'web-to-api', {
+ *   to: Workload.fromLabels({ app: 'api' }),
+ *   from: [Peer.pods(LabelSelector.matchLabels({ app: 'web' }))],
+ *   ports: [Port.tcp(8080)],
+ * });
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export class AllowFrom extends Construct {
+  constructor(scope: Construct, id: string, props: AllowFromProps) {
+    super(scope, id);
+    PolicyRegistry.of(this).allow(this, props.to, PolicyDirection.INGRESS, props.from, props.ports, {
+      bothSides: props.allowSourceEgress ?? true,
+      dns: props.dns ?? DnsResolver.kubeDns(),
+    });
+  }
+}

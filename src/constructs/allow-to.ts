@@ -1,0 +1,57 @@
+import { Construct } from 'constructs';
+import { PolicyDirection } from './policy-direction';
+import { PolicyRegistry } from './policy-registry';
+import { DnsResolver } from '../vocabulary/dns-resolver';
+import { Peer } from '../vocabulary/peer';
+import { Port } from '../vocabulary/port';
+import { Workload } from '../vocabulary/workload';
+
+/**
+ * Properties of an {@link AllowTo}.
+ */
+export interface AllowToProps {
+  /** The workload that opens the connections. */
+  readonly from: Workload;
+
+  /** Where it may connect. */
+  readonly to: Peer[];
+
+  /** The ports it may connect to, on the destination. */
+  readonly ports: Port[];
+
+  /**
+   * Also allow the matching ingress on each destination that is a workload in the cluster
+   * (`Peer.pods`, `Peer.podsIn`, `Peer.workload`), so the flow works when it is ingress-isolated. That
+   * rule isolates the destination for ingress.
+   * @default true
+   */
+  readonly allowDestinationIngress?: boolean;
+
+  /**
+   * The DNS resolver the workload keeps reaching now that it is egress-isolated;
+   * `DnsResolver.none()` for none.
+   * @default DnsResolver.kubeDns()
+   */
+  readonly dns?: DnsResolver;
+}
+
+/**
+ * Allows traffic from a workload to peers on ports. The workload becomes isolated for egress: what no
+ * rule allows is denied, except DNS, which is kept unless `dns` says otherwise.
+ *
+ * @example
+ * new AllowTo(chart, 'api-to-db', {
+ *   from: Workload.fromLabels({ app: 'api' }),
+ *   to: [Peer.pods(LabelSelector.matchLabels({ app: 'db' }))],
+ *   ports: [Port.POSTGRES],
+ * });
+ */
+export class AllowTo extends Construct {
+  constructor(scope: Construct, id: string, props: AllowToProps) {
+    super(scope, id);
+    PolicyRegistry.of(this).allow(this, props.from, PolicyDirection.EGRESS, props.to, props.ports, {
+      bothSides: props.allowDestinationIngress ?? true,
+      dns: props.dns ?? DnsResolver.kubeDns(),
+    });
+  }
+}

@@ -1,0 +1,5 @@
+export * from './policy-direction';
+export * from './default-deny';
+export * from './allow-from';
+export * from './allow-to';
+export * from './allow-dns-egress';

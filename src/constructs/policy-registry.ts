@@ -1,0 +1,248 @@
+import { createHash } from 'crypto';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { PolicyDirection } from './policy-direction';
+import { DnsResolver } from '../vocabulary/dns-resolver';
+import { invalid } from '../vocabulary/errors';
+import { compare } from '../vocabulary/label-selector';
+import { Peer, ResolvedPeer } from '../vocabulary/peer';
+import { Port } from '../vocabulary/port';
+import { ResolvedWorkload, Workload } from '../vocabulary/workload';
+
+/** What a rule allows a peer: listed ports, or every port of every protocol. */
+type PortSet = Port[] | 'all';
+
+/** A resolver's rules, resolved for one workload. */
+type DnsRules = { peer: ResolvedPeer; ports: Port[] }[];
+
+interface DirectionRules {
+  isolated: boolean;
+  readonly peers: Map<string, { peer: ResolvedPeer; ports: PortSet }>;
+}
+
+/** Everything declared about one workload: the source of one NetworkPolicy. */
+interface Target {
+  readonly workload: ResolvedWorkload;
+  readonly name: string;
+  readonly ingress: DirectionRules;
+  readonly egress: DirectionRules;
+  /** The rules of each resolver asked for by constructs that egress-isolate this workload. */
+  readonly dns: Map<string, DnsRules>;
+}
+
+/**
+ * Options of one grant.
+ * @internal
+ */
+export interface GrantOptions {
+  /** Also write the other side when the peer is a workload inside the cluster. */
+  readonly bothSides: boolean;
+  /** The resolver each egress-isolated workload keeps reaching; `none()` opts out. */
+  readonly dns: DnsResolver;
+}
+
+/**
+ * The mechanism every construct of this library writes through: rules collected per workload and
+ * direction for the whole app, merged and de-duplicated, and rendered lazily as one NetworkPolicy per
+ * workload. A repeated grant changes nothing, and the output is the smallest set of policies and rules
+ * that allows exactly what was declared.
+ *
+ * - Policy names are the workload's name plus `-netpol` (`all-pods-netpol` for a whole namespace),
+ *   made valid DNS-1123, unique per namespace and stable between runs.
+ * - Egress isolation keeps DNS: a workload made egress-isolated gets the resolver's rules, unless every
+ *   pod of its namespace already reaches DNS through the namespace-wide policy.
+ * @internal
+ */
+export class PolicyRegistry {
+  /** The registry of the app `scope` belongs to. */
+  public static of(scope: IConstruct): PolicyRegistry {
+    const root = scope.node.root;
+    let registry = REGISTRIES.get(root);
+    if (!registry) {
+      registry = new PolicyRegistry();
+      REGISTRIES.set(root, registry);
+    }
+    return registry;
+  }
+
+  private readonly targets = new Map<string, Target>();
+  private readonly names = new Set<string>();
+
+  private constructor() {}
+
+  /** Isolates `workload` for `direction`: only what is allowed gets through. */
+  public isolate(requester: IConstruct, workload: Workload, direction: PolicyDirection, dns: DnsResolver): void {
+    const target = this.target(requester, workload._resolve(requester));
+    this.rules(target, direction).isolated = true;
+    if (direction === PolicyDirection.EGRESS) this.keepDns(requester, target, dns, false);
+  }
+
+  /** Allows `workload` to exchange traffic with each of `peers` on `ports` in `direction`. */
+  public allow(requester: IConstruct, workload: Workload, direction: PolicyDirection, peers: Peer[], ports: Port[], options: GrantOptions): void {
+    const side = direction === PolicyDirection.INGRESS ? 'from' : 'to';
+    if (peers.length === 0) {
+      throw invalid(requester.node.path, `'${side}' is empty, so nothing would be allowed while the pods would still be isolated`,
+        'Name at least one peer; to deny everything use DefaultDeny');
+    }
+    if (ports.length === 0) {
+      throw invalid(requester.node.path, "'ports' is empty", 'List the ports, or use Port.allPorts() to allow every port of every protocol');
+    }
+    const resolved = workload._resolve(requester);
+    const target = this.target(requester, resolved);
+    const opposite = direction === PolicyDirection.INGRESS ? PolicyDirection.EGRESS : PolicyDirection.INGRESS;
+    for (const peer of peers) {
+      const other = peer._resolve(resolved.namespace, requester);
+      this.grant(requester, target, direction, other, ports, options.dns);
+      if (options.bothSides && other.workload) {
+        this.grant(requester, this.target(requester, other.workload), opposite, Peer._ofWorkload(resolved), ports, options.dns);
+      }
+    }
+  }
+
+  /** Lets `workload` reach the DNS resolver (which, like any egress rule, isolates it for egress). */
+  public allowDns(requester: IConstruct, workload: Workload, dns: DnsResolver): void {
+    this.keepDns(requester, this.target(requester, workload._resolve(requester)), dns, true);
+  }
+
+  private grant(requester: IConstruct, target: Target, direction: PolicyDirection, peer: ResolvedPeer, ports: Port[], dns: DnsResolver): void {
+    const rules = this.rules(target, direction);
+    rules.isolated = true;
+    const existing = rules.peers.get(peer.key);
+    rules.peers.set(peer.key, { peer, ports: mergePorts(existing?.ports ?? [], ports) });
+    if (direction === PolicyDirection.EGRESS) this.keepDns(requester, target, dns, false);
+  }
+
+  /**
+   * Records that `target` must reach `dns`. The rules are written at once when asked explicitly or for a
+   * whole namespace; for one workload they are added at render time, unless its namespace-wide policy
+   * already covers DNS.
+   */
+  private keepDns(requester: IConstruct, target: Target, dns: DnsResolver, explicit: boolean): void {
+    if (dns.isNone) return;
+    const rules = target.dns.get(dns.name)
+      ?? dns._rules().map((rule) => ({ peer: rule.peer._resolve(target.workload.namespace, requester), ports: rule.ports }));
+    target.dns.set(dns.name, rules);
+    if (explicit || target.workload.selector.isEmpty) {
+      for (const rule of rules) this.grant(requester, target, PolicyDirection.EGRESS, rule.peer, rule.ports, DnsResolver.none());
+    }
+  }
+
+  private rules(target: Target, direction: PolicyDirection): DirectionRules {
+    return direction === PolicyDirection.INGRESS ? target.ingress : target.egress;
+  }
+
+  private target(requester: IConstruct, workload: ResolvedWorkload): Target {
+    const key = `${workload.namespace}|${JSON.stringify(workload.selector.toJson())}`;
+    let target = this.targets.get(key);
+    if (!target) {
+      const name = this.uniqueName(workload, key);
+      target = {
+        workload,
+        name,
+        ingress: { isolated: false, peers: new Map() },
+        egress: { isolated: false, peers: new Map() },
+        dns: new Map(),
+      };
+      this.targets.set(key, target);
+      const chart = Chart.of(requester);
+      const host = (chart.node.tryFindChild(HOST_ID) as Construct | undefined) ?? new Construct(chart, HOST_ID);
+      const rendered = target;
+      new ApiObject(host, `${workload.namespace}-${name}`, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name, namespace: workload.namespace },
+        spec: Lazy.any({ produce: () => this.render(rendered) }),
+      });
+    }
+    return target;
+  }
+
+  private uniqueName(workload: ResolvedWorkload, key: string): string {
+    const base = workload.selector.isEmpty ? 'all-pods' : workload.name;
+    let name = policyName(base, key, false);
+    if (this.names.has(`${workload.namespace}/${name}`)) name = policyName(base, key, true);
+    this.names.add(`${workload.namespace}/${name}`);
+    return name;
+  }
+
+  private render(target: Target): any {
+    const namespace = target.workload.namespace;
+    const egressPeers = new Map(target.egress.peers);
+    if (target.egress.isolated && !target.workload.selector.isEmpty && !this.namespaceReachesDns(namespace)) {
+      for (const rules of target.dns.values()) {
+        for (const { peer, ports } of rules) {
+          egressPeers.set(peer.key, { peer, ports: mergePorts(egressPeers.get(peer.key)?.ports ?? [], ports) });
+        }
+      }
+    }
+    const policyTypes = [
+      ...(target.ingress.isolated ? ['Ingress'] : []),
+      ...(target.egress.isolated ? ['Egress'] : []),
+    ];
+    const ingress = renderRules(target.ingress.peers, namespace, 'from');
+    const egress = renderRules(egressPeers, namespace, 'to');
+    return {
+      podSelector: target.workload.selector.toJson(),
+      policyTypes,
+      ...(ingress.length > 0 ? { ingress } : {}),
+      ...(egress.length > 0 ? { egress } : {}),
+    };
+  }
+
+  /** Whether the namespace-wide policy of `namespace` already lets every pod reach a DNS resolver. */
+  private namespaceReachesDns(namespace: string): boolean {
+    const everyPod = this.targets.get(`${namespace}|{}`);
+    return everyPod !== undefined && everyPod.dns.size > 0;
+  }
+}
+
+const REGISTRIES = new WeakMap<IConstruct, PolicyRegistry>();
+const HOST_ID = 'NetworkPolicies';
+
+/** Adds `more` to `existing`, dropping ports another one covers. */
+function mergePorts(existing: PortSet, more: Port[]): PortSet {
+  if (existing === 'all' || more.some((p) => p.protocol === undefined)) return 'all';
+  let merged = [...existing];
+  for (const port of more) {
+    if (merged.some((p) => port.isCoveredBy(p))) continue;
+    merged = merged.filter((p) => !p.isCoveredBy(port));
+    merged.push(port);
+  }
+  return merged;
+}
+
+/** Groups peers with the same ports into one rule each: the fewest rules for exactly these pairs. */
+function renderRules(peers: Map<string, { peer: ResolvedPeer; ports: PortSet }>, namespace: string, side: 'from' | 'to'): any[] {
+  const groups = new Map<string, { ports: PortSet; peers: ResolvedPeer[] }>();
+  for (const { peer, ports } of peers.values()) {
+    const portsKey = ports === 'all' ? 'all' : ports.map(portSortKey).sort().join(',');
+    const group = groups.get(portsKey) ?? { ports, peers: [] };
+    group.peers.push(peer);
+    groups.set(portsKey, group);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([, group]) => ({
+      [side]: group.peers.sort((a, b) => compare(a.key, b.key)).map((p) => p.render(namespace)),
+      ...(group.ports === 'all' ? {} : { ports: [...group.ports].sort((a, b) => compare(portSortKey(a), portSortKey(b))).map((p) => p.toJson()) }),
+    }));
+}
+
+function portSortKey(port: Port): string {
+  return `${port.protocol}|${port.name !== undefined ? 1 : 0}|${String(port.port ?? 0).padStart(5, '0')}|${port.endPort ?? ''}|${port.name ?? ''}`;
+}
+
+/** A DNS-1123 name of at most 63 characters; a hash of `key` is appended when asked or when truncated. */
+function policyName(base: string, key: string, withHash: boolean): string {
+  const suffix = '-netpol';
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 8);
+  let stem = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+  const room = 63 - suffix.length - (withHash ? 9 : 0);
+  const truncated = stem.length > room;
+  if (truncated || stem.length === 0) {
+    stem = `${stem.slice(0, 63 - suffix.length - 9).replace(/-+$/, '')}-${hash}`.replace(/^-/, '');
+  } else if (withHash) {
+    stem = `${stem}-${hash}`;
+  }
+  return `${stem}${suffix}`;
+}

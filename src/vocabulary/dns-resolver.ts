@@ -1,0 +1,97 @@
+import { invalid } from './errors';
+import { LabelSelector } from './label-selector';
+import { Peer } from './peer';
+import { Port } from './port';
+
+/**
+ * One destination of DNS traffic: peers and ports.
+ * @internal
+ */
+export interface DnsRule {
+  readonly peer: Peer;
+  readonly ports: Port[];
+}
+
+/**
+ * Where pods send DNS queries, so that egress isolation keeps name resolution working. The default
+ * everywhere is `DnsResolver.kubeDns()`; `DnsResolver.none()` opts out.
+ *
+ * NetworkPolicy sees traffic after the DNS Service's address is translated to a pod, so rules name the
+ * DNS pods and their container ports, not the Service.
+ *
+ * @example
+ * DnsResolver.kubeDns();
+ * DnsResolver.nodeLocal();
+ * DnsResolver.openShift();
+ * DnsResolver.custom([Peer.podsIn('dns', LabelSelector.matchLabels({ app: 'unbound' }))], [Port.DNS_UDP, Port.DNS_TCP]);
+ *
+ * @see https://kubernetes.io/docs/tasks/administer-cluster/dns-custom-nameservers/
+ */
+export class DnsResolver {
+  /** CoreDNS/kube-dns: pods `k8s-app: kube-dns` in `kube-system`, 53/UDP and 53/TCP. */
+  public static kubeDns(): DnsResolver {
+    return new DnsResolver('kube-dns', [{ peer: KUBE_DNS_PODS, ports: [Port.DNS_UDP, Port.DNS_TCP] }]);
+  }
+
+  /**
+   * NodeLocal DNSCache: its link-local listen address on every node, plus kube-dns behind it for
+   * pods that reach it directly, 53/UDP and 53/TCP.
+   * @param address the node-local listen address
+   * @default address '169.254.20.10'
+   * @see https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/
+   */
+  public static nodeLocal(address?: string): DnsResolver {
+    const ports = [Port.DNS_UDP, Port.DNS_TCP];
+    const listen = address ?? '169.254.20.10';
+    const peer = listen.includes(':') ? Peer.ipv6(`${listen}/128`) : Peer.ipv4(`${listen}/32`);
+    return new DnsResolver(`node-local ${listen}`, [{ peer, ports }, { peer: KUBE_DNS_PODS, ports }]);
+  }
+
+  /**
+   * OpenShift's DNS operator: pods `dns.operator.openshift.io/daemonset-dns: default` in
+   * `openshift-dns`, which listen on 5353/UDP and 5353/TCP behind the Service's port 53.
+   */
+  public static openShift(): DnsResolver {
+    return new DnsResolver('openshift-dns', [{
+      peer: Peer.podsIn('openshift-dns', LabelSelector.matchLabels({ 'dns.operator.openshift.io/daemonset-dns': 'default' })),
+      ports: [Port.udp(5353), Port.tcp(5353)],
+    }]);
+  }
+
+  /**
+   * Any other resolver: DNS traffic may go to each of `peers` on each of `ports`.
+   */
+  public static custom(peers: Peer[], ports: Port[]): DnsResolver {
+    if (peers.length === 0 || ports.length === 0) {
+      throw invalid('DnsResolver.custom()', 'needs at least one peer and one port', 'For no DNS at all, use DnsResolver.none()');
+    }
+    return new DnsResolver('custom', peers.map((peer) => ({ peer, ports })));
+  }
+
+  /** No DNS egress: for pods that resolve nothing, or whose DNS is allowed elsewhere. */
+  public static none(): DnsResolver {
+    return new DnsResolver('none', []);
+  }
+
+  /** A short name: `kube-dns`, `node-local 169.254.20.10`, `openshift-dns`, `custom` or `none`. */
+  public readonly name: string;
+
+  private constructor(name: string, private readonly rules: DnsRule[]) {
+    this.name = name;
+  }
+
+  /** Whether this is `DnsResolver.none()`. */
+  public get isNone(): boolean {
+    return this.rules.length === 0;
+  }
+
+  /**
+   * The egress rules that reach this resolver.
+   * @internal
+   */
+  public _rules(): DnsRule[] {
+    return this.rules;
+  }
+}
+
+const KUBE_DNS_PODS = Peer.podsIn('kube-system', LabelSelector.matchLabels({ 'k8s-app': 'kube-dns' }));

@@ -1,0 +1,132 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { invalid, show } from './errors';
+import { checkDns1123Label } from './k8s-rules';
+import { LabelSelector } from './label-selector';
+
+/**
+ * Options for a workload given by a label selector.
+ */
+export interface WorkloadOptions {
+  /**
+   * The namespace of the workload's pods.
+   * @default - the namespace of the chart of the construct that uses the workload
+   */
+  readonly namespace?: string;
+
+  /**
+   * A short name for the workload, used in policy names and reports.
+   * @default - derived from the selector's label values
+   */
+  readonly name?: string;
+}
+
+/**
+ * A workload with its namespace resolved, as the constructs use it.
+ * @internal
+ */
+export interface ResolvedWorkload {
+  readonly namespace: string;
+  readonly selector: LabelSelector;
+  readonly name: string;
+}
+
+/**
+ * The pods a policy is about: a label selector in a namespace, every pod of a namespace, or the pods
+ * of a cdk8s-plus-28 workload (Deployment, StatefulSet, DaemonSet, Job) or Pod.
+ *
+ * @example
+ * Workload.fromLabels({ app: 'web' }, { namespace: 'shop' });
+ * Workload.of(deployment);
+ * Workload.allPods('shop');
+ */
+export class Workload {
+  /** The pods matching a selector. */
+  public static fromSelector(selector: LabelSelector, options: WorkloadOptions = {}): Workload {
+    return new Workload(`Workload.fromSelector(${show(selector.toString())})`, selector, options.namespace, options.name ?? nameFromSelector(selector));
+  }
+
+  /** The pods carrying all of these labels. */
+  public static fromLabels(labels: { [key: string]: string }, options: WorkloadOptions = {}): Workload {
+    return Workload.fromSelector(LabelSelector.matchLabels(labels), options);
+  }
+
+  /**
+   * The pods of a cdk8s-plus-28 workload or pod, selected by the pod address label cdk8s-plus puts on
+   * them; its namespace is the object's, or its chart's.
+   */
+  public static of(pod: kplus.AbstractPod): Workload {
+    const address = pod.podMetadata.getLabel(kplus.Pod.ADDRESS_LABEL);
+    if (!address) {
+      throw invalid(`Workload.of(${pod.node.path})`, `the pod template has no '${kplus.Pod.ADDRESS_LABEL}' label to select it by`);
+    }
+    return new Workload(`Workload.of(${pod.node.path})`, LabelSelector.matchLabels({ [kplus.Pod.ADDRESS_LABEL]: address }),
+      pod.metadata.namespace ?? Chart.of(pod).namespace, pod.name);
+  }
+
+  /**
+   * Every pod of a namespace: an explicit choice, written as an empty `podSelector`.
+   * @param namespace the namespace
+   * @default namespace - the namespace of the chart of the construct that uses it
+   */
+  public static allPods(namespace?: string): Workload {
+    return new Workload('Workload.allPods()', LabelSelector._everything(), namespace, 'all-pods');
+  }
+
+  /**
+   * The pods' namespace, when known without a chart.
+   * @default - the chart's namespace, resolved where the workload is used
+   */
+  public readonly namespace?: string;
+
+  /** A short name, used in policy names and reports. */
+  public readonly name: string;
+
+  /** The pods' label selector (empty for `allPods`). */
+  public readonly selector: LabelSelector;
+
+  private constructor(
+    private readonly description: string,
+    selector: LabelSelector,
+    namespace: string | undefined,
+    name: string,
+  ) {
+    if (namespace !== undefined) {
+      const problem = checkDns1123Label(namespace);
+      if (problem) throw invalid(description, `namespace ${show(namespace)} ${problem}`);
+    }
+    this.selector = selector;
+    this.namespace = namespace;
+    this.name = name;
+  }
+
+  /** Whether this is every pod of its namespace. */
+  public get isAllPods(): boolean {
+    return this.selector.isEmpty;
+  }
+
+  /** A readable form, e.g. `shop/app=web`. */
+  public toString(): string {
+    return `${this.namespace ?? '<chart namespace>'}/${this.selector.toString()}`;
+  }
+
+  /**
+   * The workload with its namespace: its own, else the chart's of `scope`, else an error that says how
+   * to set one.
+   * @internal
+   */
+  public _resolve(scope: IConstruct): ResolvedWorkload {
+    const namespace = this.namespace ?? Chart.of(scope).namespace;
+    if (!namespace) {
+      throw invalid(`${scope.node.path}`, `${this.description} has no namespace, and the chart '${Chart.of(scope).node.path}' has none either`,
+        "Every NetworkPolicy needs one: pass { namespace: 'my-ns' } to the workload, or create the chart with new Chart(app, 'id', { namespace: 'my-ns' })");
+    }
+    return { namespace, selector: this.selector, name: this.name };
+  }
+}
+
+function nameFromSelector(selector: LabelSelector): string {
+  const values = Object.values(selector.labels);
+  return values.length > 0 ? values.join('-') : 'selected-pods';
+}
