@@ -47,6 +47,16 @@ project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/.ci/');
 
+// The main job: synthesize every example with `cdk8s synth` and print what its policies allow.
+const examples = project.addTask('examples', { description: 'Synthesize the examples and print what they allow' });
+examples.spawn(project.compileTask);
+examples.exec('bash examples/run.sh');
+
+// Benchmarks are scripts, never timed tests.
+const bench = project.addTask('bench', { description: 'Run the benchmarks and print their tables' });
+bench.spawn(project.compileTask);
+bench.exec('bash bench/run.sh');
+
 // API.md is committed: in CI a stale one fails the build.
 project.tasks.tryFind('post-compile')!.exec('[ -z "$CI" ] || git diff --exit-code -- API.md || (echo "API.md is stale: run npx projen build and commit API.md" >&2; exit 1)');
 
