@@ -1,0 +1,92 @@
+import { ClusterModel, Direction, PodModel, PortRuleModel } from './cluster-model';
+import { matchPeer, policySelects } from './evaluator';
+
+/** A range of ports of one protocol that a connection may use. */
+export interface PortRange {
+  /** `TCP`, `UDP` or `SCTP`. */
+  readonly protocol: string;
+  /** The first port of the range. */
+  readonly from: number;
+  /** The last port of the range (equal to `from` for one port). */
+  readonly to: number;
+}
+
+const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+type Ranges = Map<string, [number, number][]>;
+
+function everything(): Ranges {
+  return new Map(PROTOCOLS.map((p) => [p, [[1, 65535]]]));
+}
+
+function normalize(list: [number, number][]): [number, number][] {
+  const sorted = [...list].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+    else out.push([r[0], r[1]]);
+  }
+  return out;
+}
+
+function entryRanges(entry: PortRuleModel, destination: PodModel): [number, number][] {
+  if (entry.port === undefined) return [[1, 65535]];
+  if (typeof entry.port === 'number') return [[entry.port, entry.endPort ?? entry.port]];
+  return destination.ports.filter((p) => p.name === entry.port && p.protocol === entry.protocol).map((p) => [p.containerPort, p.containerPort]);
+}
+
+function sideRanges(model: ClusterModel, direction: Direction, subject: PodModel, peer: PodModel, destination: PodModel): Ranges {
+  const policies = model.policies.filter((p) => (direction === 'Ingress' ? p.isolatesIngress : p.isolatesEgress) && policySelects(p, subject));
+  if (policies.length === 0) return everything();
+  const out: Ranges = new Map(PROTOCOLS.map((p) => [p, []]));
+  for (const policy of policies) {
+    for (const rule of direction === 'Ingress' ? policy.ingress : policy.egress) {
+      if (rule.peers.length > 0 && !rule.peers.some((p) => matchPeer(model, policy, p, peer).matched)) continue;
+      if (rule.ports.length === 0) return everything();
+      for (const entry of rule.ports) out.get(entry.protocol)?.push(...entryRanges(entry, destination));
+    }
+  }
+  for (const p of PROTOCOLS) out.set(p, normalize(out.get(p)!));
+  return out;
+}
+
+function intersect(a: [number, number][], b: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const lo = Math.max(a[i][0], b[j][0]);
+    const hi = Math.min(a[i][1], b[j][1]);
+    if (lo <= hi) out.push([lo, hi]);
+    if (a[i][1] < b[j][1]) i++; else j++;
+  }
+  return out;
+}
+
+/**
+ * Every port (per protocol) on which `from` may connect to `to`: the source's egress ranges
+ * intersected with the destination's ingress ranges; everything for a pod to itself.
+ * @internal
+ */
+export function allowedPortRanges(model: ClusterModel, from: PodModel, to: PodModel): PortRange[] {
+  const out: PortRange[] = [];
+  const egress = from.id === to.id ? everything() : sideRanges(model, 'Egress', from, to, to);
+  const ingress = from.id === to.id ? everything() : sideRanges(model, 'Ingress', to, from, to);
+  for (const protocol of PROTOCOLS) {
+    for (const [lo, hi] of intersect(egress.get(protocol)!, ingress.get(protocol)!)) out.push({ protocol, from: lo, to: hi });
+  }
+  return out;
+}
+
+/** `TCP 80, 443, 8000-8080; UDP all`, or `nothing`. @internal */
+export function formatPortRanges(ranges: readonly PortRange[]): string {
+  if (ranges.length === 0) return 'nothing';
+  const parts: string[] = [];
+  for (const protocol of PROTOCOLS) {
+    const mine = ranges.filter((r) => r.protocol === protocol);
+    if (mine.length === 0) continue;
+    if (mine.length === 1 && mine[0].from === 1 && mine[0].to === 65535) parts.push(`${protocol} all`);
+    else parts.push(`${protocol} ${mine.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(', ')}`);
+  }
+  return parts.join('; ');
+}

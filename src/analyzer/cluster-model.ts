@@ -1,0 +1,327 @@
+import { IpFamily, ParsedCidr, parseCidr, parseIp } from '../vocabulary/k8s-rules';
+import { Labels, MATCH_ALL, Selector, readSelector } from './label-matcher';
+
+/**
+ * The cluster as the analyzer sees it: namespaces with their labels, pod endpoints (Pods and the pod
+ * templates of workloads) and NetworkPolicies with the API server's defaulting applied. Built from
+ * plain Kubernetes objects; everything here is internal to the analyzer.
+ */
+
+/** Where an object came from, for messages. @internal */
+export interface SourceRef {
+  readonly file?: string;
+  /** Index of the document in a multi-document YAML file (from 0). */
+  readonly documentIndex?: number;
+  /** Index in the `items` of a `List` object (from 0). */
+  readonly item?: number;
+}
+
+/** A Kubernetes object and where it was read. @internal */
+export interface LoadedObject extends SourceRef {
+  readonly object: any;
+}
+
+/** A container port of a pod. @internal */
+export interface ContainerPortModel {
+  readonly name?: string;
+  readonly containerPort: number;
+  readonly protocol: string;
+}
+
+/** A parsed pod IP. @internal */
+export interface PodIp {
+  readonly text: string;
+  readonly family: IpFamily;
+  readonly value: bigint;
+}
+
+/** A pod endpoint: a Pod, or the pod template of a workload. @internal */
+export interface PodModel {
+  /** `namespace/name`. */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** The kind of object it came from (`Pod`, `Deployment`, … or `Declared`). */
+  readonly kind: string;
+  readonly labels: Labels;
+  readonly ports: readonly ContainerPortModel[];
+  readonly ips: readonly PodIp[];
+  readonly source?: SourceRef;
+}
+
+/** A namespace and its labels (always including `kubernetes.io/metadata.name`). @internal */
+export interface NamespaceModel {
+  readonly name: string;
+  readonly labels: Labels;
+  /** Whether a Namespace object declared it, rather than a pod or policy using it. */
+  readonly declared: boolean;
+}
+
+/** An `ipBlock` peer. @internal */
+export interface IpBlockModel {
+  readonly cidr: ParsedCidr;
+  readonly except: readonly ParsedCidr[];
+}
+
+/** A peer of a rule: selectors (one or both) or an ipBlock. @internal */
+export interface PeerModel {
+  readonly podSelector?: Selector;
+  readonly namespaceSelector?: Selector;
+  readonly ipBlock?: IpBlockModel;
+}
+
+/** A port entry of a rule, protocol defaulted to TCP. @internal */
+export interface PortRuleModel {
+  readonly protocol: string;
+  /** A number, a port name, or undefined for every port of the protocol. */
+  readonly port?: number | string;
+  readonly endPort?: number;
+}
+
+/** An ingress or egress rule. Empty `peers`: every peer; empty `ports`: every port. @internal */
+export interface RuleModel {
+  readonly peers: readonly PeerModel[];
+  readonly ports: readonly PortRuleModel[];
+}
+
+/** The two directions of traffic a policy can isolate. @internal */
+export type Direction = 'Ingress' | 'Egress';
+
+/** A NetworkPolicy after defaulting. @internal */
+export interface PolicyModel {
+  /** `namespace/name`. */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly podSelector: Selector;
+  /** `policyTypes` after defaulting. */
+  readonly isolatesIngress: boolean;
+  readonly isolatesEgress: boolean;
+  readonly ingress: readonly RuleModel[];
+  readonly egress: readonly RuleModel[];
+  readonly source?: SourceRef;
+}
+
+/** The namespace label the API server sets on every namespace. @internal */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** Workload kinds whose pod template is one endpoint, and where the template is. @internal */
+export const WORKLOAD_TEMPLATES: Readonly<Record<string, (obj: any) => any>> = {
+  Deployment: (o) => o.spec?.template,
+  StatefulSet: (o) => o.spec?.template,
+  DaemonSet: (o) => o.spec?.template,
+  ReplicaSet: (o) => o.spec?.template,
+  ReplicationController: (o) => o.spec?.template,
+  Job: (o) => o.spec?.template,
+  CronJob: (o) => o.spec?.jobTemplate?.spec?.template,
+};
+
+/** An error about one input object, naming where it came from. @internal */
+export class ManifestError extends Error {
+  public constructor(public readonly source: SourceRef | undefined, public readonly problem: string) {
+    super(`${describeSource(source)}${problem}`);
+    this.name = 'ManifestError';
+  }
+}
+
+/** `file.yaml, document 2: ` (document indexes count from 0), or '' when unknown. @internal */
+export function describeSource(source: SourceRef | undefined): string {
+  if (!source || (source.file === undefined && source.documentIndex === undefined && source.item === undefined)) return '';
+  const parts: string[] = [];
+  if (source.file !== undefined) parts.push(source.file);
+  if (source.documentIndex !== undefined) parts.push(`document ${source.documentIndex}`);
+  if (source.item !== undefined) parts.push(`items[${source.item}]`);
+  return `${parts.join(', ')}: `;
+}
+
+/** The input to `ClusterModel.addPod`. @internal */
+export interface PodInput {
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels?: Record<string, string>;
+  readonly ports?: readonly ContainerPortModel[];
+  readonly ips?: readonly string[];
+  readonly kind?: string;
+}
+
+/**
+ * Namespaces, pods and policies read from Kubernetes objects.
+ * @internal
+ */
+export class ClusterModel {
+  /** Builds the model; throws ManifestError for an object it cannot read. */
+  public static fromObjects(objects: readonly LoadedObject[]): ClusterModel {
+    const model = new ClusterModel();
+    // Skip a workload when the input also holds what it controls (a Deployment and its
+    // ReplicaSet, a ReplicaSet and its Pods in a `kubectl get -o yaml` dump): the most concrete
+    // objects carry pod IPs and stand for the same pods.
+    const owners = new Set<string>();
+    for (const { object } of objects) {
+      for (const ref of object?.metadata?.ownerReferences ?? []) {
+        if (ref?.controller) owners.add(`${ref.kind}/${object.metadata?.namespace ?? 'default'}/${ref.name}`);
+      }
+    }
+    for (const loaded of objects) {
+      const obj = loaded.object;
+      const source: SourceRef = { file: loaded.file, documentIndex: loaded.documentIndex, item: loaded.item };
+      const kind = obj?.kind;
+      if (kind === 'Namespace') {
+        model.declareNamespace(obj, source);
+      } else if (kind === 'NetworkPolicy') {
+        model.policies.push(readPolicy(obj, source));
+      } else if (kind === 'Pod') {
+        model.addPodObject(obj, obj, 'Pod', source);
+      } else if (typeof kind === 'string' && WORKLOAD_TEMPLATES[kind]) {
+        const namespace = obj.metadata?.namespace ?? 'default';
+        if (owners.has(`${kind}/${namespace}/${obj.metadata?.name}`)) continue;
+        const template = WORKLOAD_TEMPLATES[kind](obj);
+        if (!template) throw new ManifestError(source, `${kind} '${obj.metadata?.name}' has no pod template`);
+        model.addPodObject(obj, template, kind, source);
+      }
+    }
+    return model;
+  }
+
+  public readonly pods: PodModel[] = [];
+  public readonly policies: PolicyModel[] = [];
+  private readonly declaredNamespaces = new Map<string, NamespaceModel>();
+  private readonly podsById = new Map<string, PodModel>();
+
+  /** Adds a pod endpoint; throws when a pod with the same `namespace/name` exists. */
+  public addPod(input: PodInput, source?: SourceRef): PodModel {
+    const where = `${describeSource(source)}pod '${input.namespace}/${input.name}'`;
+    const ips = (input.ips ?? []).map((text) => {
+      const ip = parseIp(text);
+      if (!ip) throw new ManifestError(undefined, `${where}: IP '${text}' is not an IPv4 or IPv6 address`);
+      return { text, family: ip.family, value: ip.value };
+    });
+    const pod: PodModel = {
+      id: `${input.namespace}/${input.name}`,
+      namespace: input.namespace,
+      name: input.name,
+      kind: input.kind ?? 'Declared',
+      labels: { ...(input.labels ?? {}) },
+      ports: (input.ports ?? []).map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
+      ips,
+      source,
+    };
+    const existing = this.podsById.get(pod.id);
+    if (existing) {
+      throw new ManifestError(source, `there are two pods named '${pod.id}': a ${existing.kind}${existing.source ? ` (${describeSource(existing.source).replace(/: $/, '')})` : ''} and a ${pod.kind}. Pod names must be unique per namespace; rename one`);
+    }
+    this.podsById.set(pod.id, pod);
+    this.pods.push(pod);
+    return pod;
+  }
+
+  /** The pod with this `namespace/name`, if any. */
+  public pod(id: string): PodModel | undefined {
+    return this.podsById.get(id);
+  }
+
+  /**
+   * Every namespace: declared ones, and those used by a pod or a policy, which exist with just
+   * the `kubernetes.io/metadata.name` label.
+   */
+  public get namespaces(): NamespaceModel[] {
+    const all = new Map(this.declaredNamespaces);
+    for (const name of [...this.pods.map((p) => p.namespace), ...this.policies.map((p) => p.namespace)]) {
+      if (!all.has(name)) all.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name }, declared: false });
+    }
+    return [...all.values()];
+  }
+
+  /** A namespace's labels (just the name label when it was not declared). */
+  public namespaceLabels(name: string): Labels {
+    return this.declaredNamespaces.get(name)?.labels ?? { [NAMESPACE_NAME_LABEL]: name };
+  }
+
+  private declareNamespace(obj: any, source: SourceRef): void {
+    const name = obj.metadata?.name;
+    if (typeof name !== 'string' || name === '') throw new ManifestError(source, 'Namespace has no metadata.name');
+    // The API server overwrites this label with the name, whatever the manifest says.
+    const labels = { ...stringMap(obj.metadata?.labels), [NAMESPACE_NAME_LABEL]: name };
+    this.declaredNamespaces.set(name, { name, labels, declared: true });
+  }
+
+  private addPodObject(obj: any, template: any, kind: string, source: SourceRef): void {
+    const name = obj.metadata?.name;
+    if (typeof name !== 'string' || name === '') throw new ManifestError(source, `${kind} has no metadata.name`);
+    const ports: ContainerPortModel[] = [];
+    for (const container of template.spec?.containers ?? []) {
+      for (const p of container?.ports ?? []) {
+        const containerPort = Number(p?.containerPort);
+        if (!Number.isInteger(containerPort)) {
+          throw new ManifestError(source, `${kind} '${name}': container '${container.name}' has a port without a numeric containerPort`);
+        }
+        ports.push({ name: p.name ?? undefined, containerPort, protocol: p.protocol ?? 'TCP' });
+      }
+    }
+    const ips: string[] = [];
+    if (kind === 'Pod') {
+      for (const entry of obj.status?.podIPs ?? []) if (entry?.ip) ips.push(String(entry.ip));
+      if (obj.status?.podIP && !ips.includes(obj.status.podIP)) ips.push(String(obj.status.podIP));
+    }
+    this.addPod({
+      namespace: obj.metadata?.namespace ?? 'default',
+      name,
+      kind,
+      labels: stringMap(template.metadata?.labels),
+      ports,
+      ips,
+    }, source);
+  }
+}
+
+function stringMap(raw: any): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw ?? {})) out[k] = String(v ?? '');
+  return out;
+}
+
+function readPolicy(obj: any, source: SourceRef): PolicyModel {
+  const namespace = obj.metadata?.namespace ?? 'default';
+  const name = obj.metadata?.name ?? obj.metadata?.generateName;
+  if (typeof name !== 'string' || name === '') throw new ManifestError(source, 'NetworkPolicy has no metadata.name');
+  const spec = obj.spec ?? {};
+  const ingress = (spec.ingress ?? []).map((r: any) => readRule(r?.from, r?.ports, source));
+  const egress = (spec.egress ?? []).map((r: any) => readRule(r?.to, r?.ports, source));
+  // Defaulting: policyTypes omitted → Ingress, plus Egress only when egress rules are written.
+  const types: string[] = Array.isArray(spec.policyTypes) ? spec.policyTypes : egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+  return {
+    id: `${namespace}/${name}`,
+    namespace,
+    name,
+    podSelector: readSelector(spec.podSelector) ?? MATCH_ALL,
+    isolatesIngress: types.includes('Ingress'),
+    isolatesEgress: types.includes('Egress'),
+    ingress,
+    egress,
+    source,
+  };
+}
+
+function readRule(peers: any, ports: any, source: SourceRef): RuleModel {
+  return {
+    peers: (peers ?? []).map((p: any) => readPeer(p, source)),
+    ports: (ports ?? []).map((p: any) => ({
+      protocol: p?.protocol ?? 'TCP',
+      port: p?.port === undefined || p?.port === null ? undefined : p.port,
+      endPort: p?.endPort ?? undefined,
+    })),
+  };
+}
+
+function readPeer(raw: any, source: SourceRef): PeerModel {
+  if (raw?.ipBlock) {
+    const cidr = parseCidr(String(raw.ipBlock.cidr));
+    if (typeof cidr === 'string') throw new ManifestError(source, `ipBlock.cidr '${raw.ipBlock.cidr}' ${cidr}`);
+    const except = (raw.ipBlock.except ?? []).map((e: any) => {
+      const parsed = parseCidr(String(e));
+      if (typeof parsed === 'string') throw new ManifestError(source, `ipBlock.except '${e}' ${parsed}`);
+      return parsed;
+    });
+    return { ipBlock: { cidr, except } };
+  }
+  return { podSelector: readSelector(raw?.podSelector), namespaceSelector: readSelector(raw?.namespaceSelector) };
+}

@@ -1,0 +1,258 @@
+import { App, Chart } from 'cdk8s';
+import { Port } from '../vocabulary/port';
+import { PortRange, allowedPortRanges } from './allowed-ports';
+import { ClusterModel, LoadedObject, PodModel } from './cluster-model';
+import { ProbePort, judgeProbe, policySelects } from './evaluator';
+import { Explanation, explainVerdict } from './explanation';
+import { checkObjects, loadManifestFiles } from './manifest-loader';
+import { MatrixEngine } from './matrix-engine';
+import { ReachabilityMatrix } from './reachability-matrix';
+
+/** A container port of a declared pod. */
+export interface DeclaredContainerPort {
+  /** The port number the container listens on. */
+  readonly containerPort: number;
+  /**
+   * The port's name, which named ports in policies resolve against.
+   * @default - unnamed
+   */
+  readonly name?: string;
+  /**
+   * The protocol: `TCP`, `UDP` or `SCTP`.
+   * @default 'TCP'
+   */
+  readonly protocol?: string;
+}
+
+/** A pod the analyzer should know about that is not in the manifests. */
+export interface PodDeclaration {
+  /** The pod's name (or its workload's). */
+  readonly name: string;
+  /**
+   * The pod's namespace.
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /**
+   * The pod's labels.
+   * @default - no labels
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * The pod's container ports, for named ports.
+   * @default - none
+   */
+  readonly ports?: DeclaredContainerPort[];
+  /**
+   * The pod's IPs, for ipBlock peers. Pods without IPs never match an ipBlock.
+   * @default - none
+   */
+  readonly ips?: string[];
+}
+
+/** Which policies isolate a pod, per direction. */
+export interface PodIsolation {
+  /** The pod, as `namespace/name`. */
+  readonly pod: string;
+  /** Whether some policy selects it with Ingress in policyTypes. */
+  readonly ingressIsolated: boolean;
+  /** Whether some policy selects it with Egress in policyTypes. */
+  readonly egressIsolated: boolean;
+  /** The policies isolating its ingress, as `namespace/name`. */
+  readonly ingressPolicies: string[];
+  /** The policies isolating its egress, as `namespace/name`. */
+  readonly egressPolicies: string[];
+}
+
+/**
+ * What NetworkPolicies allow, with exact Kubernetes v1 semantics, computed from plain Kubernetes
+ * objects: Namespaces, Pods, workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+ * CronJob, one endpoint each, named after the workload) and NetworkPolicies.
+ *
+ * Pods are named `namespace/name`; a plain `name` works when only one namespace has it. A pod may
+ * always reach itself; otherwise a connection needs the source's egress and the destination's
+ * ingress to allow it.
+ *
+ * @example
+ * const reach = Reachability.fromChart(chart);
+ * reach.isAllowed('shop/web', 'shop/api', Port.tcp(8080)); // true or false
+ * console.log(reach.explain('shop/web', 'shop/db', Port.POSTGRES).text);
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export class Reachability {
+  /**
+   * From Kubernetes objects (parsed YAML or JSON). NetworkPolicies are validated as the API
+   * server would; kinds other than the ones above are ignored.
+   * @param objects the objects; `List` objects are not flattened here
+   */
+  public static fromManifests(objects: any[]): Reachability {
+    const loaded: LoadedObject[] = objects.map((object, index) => ({ object, item: index }));
+    checkObjects(loaded);
+    return new Reachability(ClusterModel.fromObjects(loaded));
+  }
+
+  /**
+   * From YAML and JSON files and directories (recursively; multi-document YAML and `List`
+   * objects are read).
+   * @param paths files or directories
+   */
+  public static fromFiles(paths: string[]): Reachability {
+    return new Reachability(ClusterModel.fromObjects(loadManifestFiles(paths)));
+  }
+
+  /**
+   * From what a cdk8s chart synthesizes (`chart.toJson()`): its workloads, pods, namespaces and
+   * policies. Declare pods that live elsewhere with `addPod()`.
+   * @param chart the chart
+   */
+  public static fromChart(chart: Chart): Reachability {
+    return Reachability.fromManifests(chart.toJson());
+  }
+
+  /**
+   * From what every chart of a cdk8s app synthesizes.
+   * @param app the app
+   */
+  public static fromApp(app: App): Reachability {
+    return Reachability.fromManifests(app.charts.flatMap((chart) => chart.toJson()));
+  }
+
+  private readonly model: ClusterModel;
+  private engine?: MatrixEngine;
+
+  private constructor(model: ClusterModel) {
+    this.model = model;
+  }
+
+  /** Every pod, as `namespace/name`, in input order. */
+  public get pods(): string[] {
+    return this.model.pods.map((p) => p.id);
+  }
+
+  /** Every NetworkPolicy, as `namespace/name`, in input order. */
+  public get policies(): string[] {
+    return this.model.policies.map((p) => p.id);
+  }
+
+  /**
+   * Declares a pod that the manifests do not hold (a workload deployed by another tool, a client
+   * outside the chart).
+   * @returns this, for chaining
+   */
+  public addPod(pod: PodDeclaration): Reachability {
+    this.model.addPod({
+      namespace: pod.namespace ?? 'default',
+      name: pod.name,
+      labels: pod.labels,
+      ports: (pod.ports ?? []).map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
+      ips: pod.ips,
+    });
+    this.engine = undefined;
+    return this;
+  }
+
+  /**
+   * Whether `from` may connect to `to` on a port.
+   * @param from the source pod: `namespace/name`, or `name` when unique
+   * @param to the destination pod: `namespace/name`, or `name` when unique
+   * @param port one port: `Port.tcp(8080)`, or a named port resolved on the destination pod
+   */
+  public isAllowed(from: string, to: string, port: Port): boolean {
+    return this.explain(from, to, port).allowed;
+  }
+
+  /**
+   * Whether `from` may connect to `to` on a port, and why: which policies isolate each side,
+   * which rule allows it, or which rule came nearest and what it lacks.
+   * @param from the source pod: `namespace/name`, or `name` when unique
+   * @param to the destination pod: `namespace/name`, or `name` when unique
+   * @param port one port: `Port.tcp(8080)`, or a named port resolved on the destination pod
+   */
+  public explain(from: string, to: string, port: Port): Explanation {
+    const source = this.podFor(from);
+    const destination = this.podFor(to);
+    return explainVerdict(judgeProbe(this.model, source, destination, this.probeFor(port, destination)));
+  }
+
+  /**
+   * Every port on which `from` may connect to `to`, as ranges per protocol.
+   * @param from the source pod: `namespace/name`, or `name` when unique
+   * @param to the destination pod: `namespace/name`, or `name` when unique
+   */
+  public allowedPorts(from: string, to: string): PortRange[] {
+    return allowedPortRanges(this.model, this.podFor(from), this.podFor(to));
+  }
+
+  /** Which policies isolate a pod, per direction. */
+  public isolation(pod: string): PodIsolation {
+    const p = this.podFor(pod);
+    const ingressPolicies = this.model.policies.filter((x) => x.isolatesIngress && policySelects(x, p)).map((x) => x.id);
+    const egressPolicies = this.model.policies.filter((x) => x.isolatesEgress && policySelects(x, p)).map((x) => x.id);
+    return { pod: p.id, ingressIsolated: ingressPolicies.length > 0, egressIsolated: egressPolicies.length > 0, ingressPolicies, egressPolicies };
+  }
+
+  /**
+   * The truth table of one numeric port for every ordered pair of pods. Computed once over
+   * classes of pods no policy can tell apart, so it scales to thousands of pods.
+   * @param port one numeric port, e.g. `Port.tcp(8080)`
+   */
+  public matrix(port: Port): ReachabilityMatrix {
+    const probe = this.probeFor(port);
+    return this._matrix(probe);
+  }
+
+  /** @internal */
+  public _matrix(probe: ProbePort): ReachabilityMatrix {
+    this.engine ??= new MatrixEngine(this.model);
+    const table = this.engine.compute(probe);
+    const podIndex = new Map(this.model.pods.map((p, i) => [p.id, i]));
+    return ReachabilityMatrix._create(this.pods, podIndex, this.engine.classOfPod, table, probe.port, probe.protocol, (ref) => this.podFor(ref).id);
+  }
+
+  /** @internal */
+  public get _model(): ClusterModel {
+    return this.model;
+  }
+
+  /** @internal */
+  public static _fromModel(model: ClusterModel): Reachability {
+    return new Reachability(model);
+  }
+
+  private podFor(ref: string): PodModel {
+    if (ref.includes('/')) {
+      const pod = this.model.pod(ref);
+      if (pod) return pod;
+      throw new Error(`Reachability: no pod '${ref}'. Known pods: ${this.describePods()}. Declare pods that are not in the manifests with addPod()`);
+    }
+    const matches = this.model.pods.filter((p) => p.name === ref);
+    if (matches.length === 1) return matches[0];
+    if (matches.length > 1) {
+      throw new Error(`Reachability: pod name '${ref}' is ambiguous: ${matches.map((p) => p.id).join(', ')}. Write it as namespace/name`);
+    }
+    throw new Error(`Reachability: no pod named '${ref}'. Known pods: ${this.describePods()}. Declare pods that are not in the manifests with addPod()`);
+  }
+
+  private describePods(): string {
+    const ids = this.model.pods.map((p) => p.id);
+    if (ids.length === 0) return '(none)';
+    return ids.length > 20 ? `${ids.slice(0, 20).join(', ')}, … (${ids.length} in all)` : ids.join(', ');
+  }
+
+  private probeFor(port: Port, destination?: PodModel): ProbePort {
+    const where = `Reachability: cannot probe ${String(port)}`;
+    if (!port.protocol) throw new Error(`${where}: a probe is one port of one protocol, e.g. Port.tcp(8080)`);
+    if (port.endPort !== undefined) throw new Error(`${where}: a probe is one port, not a range; probe each end, e.g. Port.${port.protocol.toLowerCase()}(${port.port})`);
+    if (port.port !== undefined) return { port: port.port, protocol: port.protocol };
+    if (port.name !== undefined) {
+      if (!destination) throw new Error(`${where}: a named port resolves per destination pod; use a numeric port here`);
+      const match = destination.ports.find((p) => p.name === port.name && p.protocol === port.protocol);
+      if (!match) {
+        throw new Error(`${where}: ${destination.id} has no ${port.protocol} container port named '${port.name}'. Its ports: ${destination.ports.map((p) => `${p.name ?? '(unnamed)'}=${p.containerPort}/${p.protocol}`).join(', ') || 'none'}`);
+      }
+      return { port: match.containerPort, protocol: port.protocol };
+    }
+    throw new Error(`${where}: a probe needs a port number, e.g. Port.${port.protocol.toLowerCase()}(8080)`);
+  }
+}
