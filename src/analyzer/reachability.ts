@@ -175,6 +175,11 @@ export class Reachability {
     return explainVerdict(judgeProbe(this.model, source, destination, this.probeFor(port, destination)));
   }
 
+  /** @internal */
+  public _explain(from: string, to: string, probe: ProbePort): Explanation {
+    return explainVerdict(judgeProbe(this.model, this.podFor(from), this.podFor(to), probe));
+  }
+
   /**
    * Every port on which `from` may connect to `to`, as ranges per protocol.
    * @param from the source pod: `namespace/name`, or `name` when unique

@@ -1,0 +1,173 @@
+import { Reachability } from '../analyzer';
+import { ManifestError } from '../analyzer/cluster-model';
+import { buildAnalysisReport, FINDING_PRODUCERS } from './analysis-report';
+import { ParsedArgs, UsageError, outputOption, parseArgs, portOption, protocolOption } from './cli-args';
+import { formatReportMarkdown, formatReportText } from './report-format';
+
+/**
+ * The `cdk8s-netpol` command line: probe, explain and analyze NetworkPolicies in manifest files.
+ * Exit codes: 0 success, 1 analyze found errors, 2 bad usage or unreadable/invalid input.
+ */
+
+/** Where the CLI writes; tests capture it. @internal */
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const USAGE = `Usage: cdk8s-netpol <command> PATH... [options]
+
+Reads Kubernetes manifests (YAML or JSON files and directories, recursively) and tells what their
+NetworkPolicies allow, with exact Kubernetes semantics. Pods come from Pod objects and from the pod
+templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJobs.
+
+Commands:
+  probe    PATH... --port N [--protocol TCP|UDP|SCTP] [--output text|json]
+           Whether every pod may connect to every pod (itself included) on one port.
+  explain  PATH... --from NS/POD --to NS/POD --port N [--protocol TCP|UDP|SCTP]
+           The verdict for one connection and why: the policies isolating each side, the rule
+           that allows it, or the nearest miss.
+  analyze  PATH... [--output text|json|markdown]
+           Every pod's isolation, the allowed flows and findings.
+
+Pods are named namespace/name (plain name when unique). Run 'cdk8s-netpol <command> --help' for
+one command. Exit codes: 0 ok, 1 analyze reported errors, 2 bad usage or input.
+`;
+
+const COMMAND_USAGE: Record<string, string> = {
+  probe: `Usage: cdk8s-netpol probe PATH... --port N [--protocol TCP|UDP|SCTP] [--output text|json]
+
+Probes every ordered pair of pods (a pod to itself included) on one port.
+  --port N         destination port, 1-65535 (required)
+  --protocol P     TCP (default), UDP or SCTP
+  --output F       text (default): a matrix; json: {"probes": [{"from", "to", "port", "protocol",
+                   "allowed", "egressAllowed", "ingressAllowed"}, ...]}
+`,
+  explain: `Usage: cdk8s-netpol explain PATH... --from NS/POD --to NS/POD --port N [--protocol TCP|UDP|SCTP] [--output text|json]
+
+Explains whether one pod may connect to another on a port, and why.
+  --from POD       source pod, namespace/name (or name when unique)
+  --to POD         destination pod, namespace/name (or name when unique)
+  --port N         destination port, 1-65535 (required)
+  --protocol P     TCP (default), UDP or SCTP
+  --output F       text (default) or json
+`,
+  analyze: `Usage: cdk8s-netpol analyze PATH... [--output text|json|markdown]
+
+Reports every pod's ingress/egress isolation, the flows allowed between different pods (with
+their ports) and findings. Exits 1 when a finding is an error.
+  --output F       text (default), json or markdown
+`,
+};
+
+/**
+ * Runs the CLI.
+ * @param argv the arguments after the program name
+ * @returns the exit code
+ */
+export async function main(argv: string[], io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    const topic = command === 'help' ? rest[0] : undefined;
+    if (topic && COMMAND_USAGE[topic]) { io.out(COMMAND_USAGE[topic]); return 0; }
+    (command === undefined ? io.err : io.out)(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (!COMMAND_USAGE[command]) {
+    io.err(`cdk8s-netpol: unknown command '${command}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    switch (command) {
+      case 'probe': return probe(parseArgs(rest, ['port', 'protocol', 'output'], ['help']), io);
+      case 'explain': return explain(parseArgs(rest, ['port', 'protocol', 'output', 'from', 'to'], ['help']), io);
+      default: return analyze(parseArgs(rest, ['output'], ['help']), io);
+    }
+  } catch (e: any) {
+    if (e instanceof UsageError) {
+      io.err(`cdk8s-netpol ${command}: ${e.message}\n\n${COMMAND_USAGE[command]}`);
+      return 2;
+    }
+    if (e instanceof ManifestError) {
+      io.err(`cdk8s-netpol ${command}: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof Error && e.message.startsWith('Reachability: ')) {
+      io.err(`cdk8s-netpol ${command}: ${e.message.slice('Reachability: '.length)}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function load(args: ParsedArgs): Reachability {
+  if (args.positional.length === 0) throw new UsageError('give at least one manifest file or directory');
+  return Reachability.fromFiles(args.positional);
+}
+
+function helpRequested(args: ParsedArgs, command: string, io: CliIo): boolean {
+  if (args.flags.has('help')) io.out(COMMAND_USAGE[command]);
+  return args.flags.has('help');
+}
+
+function probe(args: ParsedArgs, io: CliIo): number {
+  if (helpRequested(args, 'probe', io)) return 0;
+  const port = portOption(args, true)!;
+  const protocol = protocolOption(args);
+  const output = outputOption(args, ['text', 'json']);
+  const reach = load(args);
+  const matrix = reach._matrix({ port, protocol });
+  const pods = matrix.pods;
+  if (output === 'json') {
+    const probes = [];
+    for (let i = 0; i < pods.length; i++) {
+      for (let j = 0; j < pods.length; j++) {
+        probes.push({
+          from: pods[i], to: pods[j], port, protocol,
+          allowed: matrix.allowedAt(i, j),
+          egressAllowed: matrix.egressAllowedAt(i, j),
+          ingressAllowed: matrix.ingressAllowedAt(i, j),
+        });
+      }
+    }
+    io.out(`${JSON.stringify({ probes }, undefined, 2)}\n`);
+    return 0;
+  }
+  const width = String(pods.length).length;
+  const pad = (s: string | number): string => String(s).padStart(width);
+  const lines = [
+    `Reachability on ${port}/${protocol}: ${matrix.countAllowed()} of ${pods.length * pods.length} ordered pairs allowed`,
+    'Rows: from; columns: to. X allowed, . denied (a pod always reaches itself).',
+    '',
+    `${' '.repeat(width + 2)}${pods.map((_, j) => pad(j + 1)).join(' ')}`,
+  ];
+  pods.forEach((pod, i) => {
+    lines.push(`${pad(i + 1)}  ${pods.map((_, j) => pad(matrix.allowedAt(i, j) ? 'X' : '.')).join(' ')}  ${pod}`);
+  });
+  io.out(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+function explain(args: ParsedArgs, io: CliIo): number {
+  if (helpRequested(args, 'explain', io)) return 0;
+  const port = portOption(args, true)!;
+  const protocol = protocolOption(args);
+  const output = outputOption(args, ['text', 'json']);
+  const from = args.options.get('from');
+  const to = args.options.get('to');
+  if (!from || !to) throw new UsageError('--from and --to are required, e.g. --from shop/web --to shop/api');
+  const reach = load(args);
+  const explanation = reach._explain(from, to, { port, protocol });
+  io.out(output === 'json' ? `${JSON.stringify(explanation, undefined, 2)}\n` : `${explanation.text}\n`);
+  return 0;
+}
+
+function analyze(args: ParsedArgs, io: CliIo): number {
+  if (helpRequested(args, 'analyze', io)) return 0;
+  const output = outputOption(args, ['text', 'json', 'markdown']);
+  const report = buildAnalysisReport(load(args), FINDING_PRODUCERS);
+  if (output === 'json') io.out(`${JSON.stringify(report, undefined, 2)}\n`);
+  else if (output === 'markdown') io.out(formatReportMarkdown(report));
+  else io.out(formatReportText(report));
+  return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}

@@ -1,0 +1,172 @@
+import * as path from 'path';
+import { main } from '../../src/cli/main';
+
+const fixtures = path.join(__dirname, '..', 'fixtures', 'analyzer');
+const shop = path.join(fixtures, 'shop');
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+describe('cdk8s-netpol probe', () => {
+  test('--output json: one probe per ordered pair, a pod to itself included', async () => {
+    const { code, out, err } = await run('probe', shop, '--port', '9000', '--output', 'json');
+    expect([code, err]).toEqual([0, '']);
+    const { probes } = JSON.parse(out);
+    expect(probes).toHaveLength(16);
+    expect(probes[0]).toEqual({ from: 'monitoring/prometheus', to: 'monitoring/prometheus', port: 9000, protocol: 'TCP', allowed: true, egressAllowed: true, ingressAllowed: true });
+    expect(probes.filter((p: any) => p.allowed && p.from !== p.to).map((p: any) => `${p.from}->${p.to}`)).toEqual(['shop/web->shop/api']);
+    expect(probes.find((p: any) => p.from === 'monitoring/prometheus' && p.to === 'shop/api'))
+      .toMatchObject({ allowed: false, egressAllowed: true, ingressAllowed: false });
+  });
+
+  test('--protocol and --port=N forms', async () => {
+    const { code, out } = await run('probe', shop, '--port=9090', '--protocol=tcp', '--output=json');
+    expect(code).toBe(0);
+    const allowed = JSON.parse(out).probes.filter((p: any) => p.allowed && p.from !== p.to);
+    expect(allowed.map((p: any) => `${p.from}->${p.to}:${p.protocol}`)).toEqual(['monitoring/prometheus->shop/api:TCP']);
+    const udp = JSON.parse((await run('probe', shop, '--port', '9090', '--protocol', 'UDP', '--output', 'json')).out);
+    expect(udp.probes.filter((p: any) => p.allowed && p.from !== p.to)).toEqual([]);
+  });
+
+  test('text output (the default) is a matrix', async () => {
+    const { code, out } = await run('probe', shop, '--port', '9000');
+    expect(code).toBe(0);
+    expect(out).toBe([
+      'Reachability on 9000/TCP: 5 of 16 ordered pairs allowed',
+      'Rows: from; columns: to. X allowed, . denied (a pod always reaches itself).',
+      '',
+      '   1 2 3 4',
+      '1  X . . .  monitoring/prometheus',
+      '2  . X X .  shop/web',
+      '3  . . X .  shop/api',
+      '4  . . . X  shop/db',
+      '',
+    ].join('\n'));
+  });
+});
+
+describe('cdk8s-netpol explain', () => {
+  test('prints the verdict and why', async () => {
+    const { code, out } = await run('explain', shop, '--from', 'monitoring/prometheus', '--to', 'shop/api', '--port', '9000');
+    expect(code).toBe(0);
+    expect(out).toBe([
+      'DENIED: monitoring/prometheus -> shop/api on 9000/TCP',
+      '  ok   egress of monitoring/prometheus: not isolated (no NetworkPolicy selects it with Egress in policyTypes), so everything is allowed',
+      "  deny ingress of shop/api: isolated by shop/default-deny, shop/api; no rule allows it. Nearest miss: shop/api ingress[1]: wrong port: 9000/TCP is not among the rule's ports: 9090/TCP",
+      '',
+    ].join('\n'));
+  });
+
+  test('--output json gives the structured explanation', async () => {
+    const { code, out } = await run('explain', shop, '--from', 'web', '--to', 'api', '--port', '9000', '--output', 'json');
+    expect(code).toBe(0);
+    const e = JSON.parse(out);
+    expect(e).toMatchObject({ from: 'shop/web', to: 'shop/api', port: 9000, protocol: 'TCP', allowed: true });
+    expect(e.ingress.allowingRules).toEqual([{ policy: 'shop/api', direction: 'Ingress', ruleIndex: 0 }]);
+  });
+
+  test('an unknown pod is exit code 2 with the known pods', async () => {
+    const { code, err } = await run('explain', shop, '--from', 'shop/nope', '--to', 'api', '--port', '1');
+    expect(code).toBe(2);
+    expect(err).toMatch("no pod 'shop/nope'. Known pods: monitoring/prometheus, shop/web, shop/api, shop/db");
+  });
+});
+
+describe('cdk8s-netpol analyze', () => {
+  test('text: isolation, flows with ports, findings', async () => {
+    const { code, out } = await run('analyze', shop);
+    expect(code).toBe(0);
+    expect(out).toBe([
+      'Pods: 4, NetworkPolicies: 4',
+      '',
+      'Isolation:',
+      '  monitoring/prometheus',
+      '    ingress: NOT isolated (all ingress allowed)',
+      '    egress:  NOT isolated (all egress allowed)',
+      '  shop/web',
+      '    ingress: isolated by shop/default-deny',
+      '    egress:  isolated by shop/default-deny, shop/web',
+      '  shop/api',
+      '    ingress: isolated by shop/default-deny, shop/api',
+      '    egress:  isolated by shop/default-deny, shop/api',
+      '  shop/db',
+      '    ingress: isolated by shop/default-deny, shop/db',
+      '    egress:  isolated by shop/default-deny',
+      '',
+      'Allowed flows between different pods: 3',
+      '  monitoring/prometheus -> shop/api: TCP 9090',
+      '  shop/web -> shop/api: TCP 9000',
+      '  shop/api -> shop/db: TCP 5432',
+      '',
+      'Findings: 0',
+      '',
+    ].join('\n'));
+  });
+
+  test('json and markdown', async () => {
+    const json = JSON.parse((await run('analyze', shop, '--output', 'json')).out);
+    expect(json.flows[1]).toEqual({ from: 'shop/web', to: 'shop/api', ports: [{ protocol: 'TCP', from: 9000, to: 9000 }], summary: 'TCP 9000', unrestricted: false });
+    expect(json.pods).toHaveLength(4);
+    expect(json.findings).toEqual([]);
+    const md = (await run('analyze', shop, '--output', 'markdown')).out;
+    expect(md).toContain('| monitoring/prometheus | **not isolated** | **not isolated** |');
+    expect(md).toContain('| shop/web | shop/api | TCP 9000 |');
+  });
+
+  test('unrestricted flows are marked', async () => {
+    const { out } = await run('analyze', path.join(shop, 'monitoring.json'), path.join(shop, 'namespaces.yaml'), path.join(shop, 'workloads.yaml'));
+    expect(out).toContain('  shop/web -> monitoring/prometheus: every port (unrestricted)');
+    expect(out).toContain('Allowed flows between different pods: 12');
+  });
+});
+
+describe('usage and input errors', () => {
+  test.each([
+    [['probe', 'SHOP'], '--port is required'],
+    [['probe', 'SHOP', '--port', '70000'], "--port '70000' must be a port number from 1 to 65535"],
+    [['probe', 'SHOP', '--port', '80', '--protocol', 'ICMP'], "--protocol 'ICMP' must be TCP, UDP or SCTP"],
+    [['probe', 'SHOP', '--port', '80', '--output', 'yaml'], "--output 'yaml' must be one of: text, json"],
+    [['probe', '--port', '80'], 'give at least one manifest file or directory'],
+    [['probe', 'SHOP', '--port'], 'option --port needs a value'],
+    [['probe', 'SHOP', '--port', '80', '--frm', 'x'], "unknown option '--frm'"],
+    [['explain', 'SHOP', '--port', '80', '--from', 'web'], '--from and --to are required'],
+    [['analyze', 'SHOP', '--output', 'html'], "--output 'html' must be one of: text, json, markdown"],
+    [['frobnicate'], "unknown command 'frobnicate'"],
+  ])('%j exits 2: %s', async (argv, message) => {
+    const { code, out, err } = await run(...argv.map((a) => (a === 'SHOP' ? shop : a)));
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toContain(message);
+    expect(err).toContain('Usage: cdk8s-netpol');
+  });
+
+  test('no arguments prints the usage to stderr and exits 2', async () => {
+    const { code, err } = await run();
+    expect(code).toBe(2);
+    expect(err).toContain('Commands:');
+  });
+
+  test.each([['--help'], ['help', 'probe'], ['probe', '--help'], ['explain', '-h'], ['analyze', '--help']])('%j prints help and exits 0', async (...argv) => {
+    const { code, out, err } = await run(...argv);
+    expect([code, err]).toEqual([0, '']);
+    expect(out).toMatch(/^Usage: cdk8s-netpol/);
+  });
+
+  test('an invalid NetworkPolicy exits 2 naming the file and document', async () => {
+    const file = path.join(fixtures, 'invalid', 'bad-policy.yaml');
+    const { code, err } = await run('analyze', file);
+    expect(code).toBe(2);
+    expect(err).toMatch(/^cdk8s-netpol analyze: .*bad-policy\.yaml, document 1: NetworkPolicy 'fine\/bad-range' is invalid/);
+  });
+
+  test('unreadable YAML and missing files exit 2', async () => {
+    expect((await run('probe', path.join(fixtures, 'invalid', 'bad-yaml.yaml'), '--port', '1')).err).toMatch(/bad-yaml\.yaml, document 1: is not valid YAML/);
+    const missing = await run('probe', path.join(fixtures, 'nope.yaml'), '--port', '1');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/nope\.yaml: no such file or directory/);
+  });
+});
