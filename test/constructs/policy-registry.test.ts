@@ -1,0 +1,149 @@
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { AllowFrom, AllowTo, DefaultDeny, LabelExpression, LabelSelector, Peer, Port, Workload } from '../../src';
+import { checkDns1123Subdomain } from '../../src/vocabulary/k8s-rules';
+import { chartIn, policiesOf } from '../support/cluster';
+
+const api = Workload.fromLabels({ app: 'api' });
+const web = Peer.pods(LabelSelector.matchLabels({ app: 'web' }));
+const worker = Peer.pods(LabelSelector.matchLabels({ app: 'worker' }));
+
+/** The spec of the policy named `name`. */
+function spec(policies: any[], name: string): any {
+  const policy = policies.find((p) => p.metadata.name === name);
+  if (!policy) throw new Error(`no policy ${name} in ${policies.map((p) => p.metadata.name).join(', ')}`);
+  return policy.spec;
+}
+
+describe('rules are merged into the smallest set of policies', () => {
+  test('a repeated grant is a no-op, never a crash', () => {
+    const once = chartIn('shop');
+    new AllowFrom(once, 'a', { to: api, from: [web], ports: [Port.tcp(8080)] });
+    const thrice = chartIn('shop');
+    new AllowFrom(thrice, 'a', { to: api, from: [web], ports: [Port.tcp(8080)] });
+    new AllowFrom(thrice, 'b', { to: api, from: [web, web], ports: [Port.tcp(8080), Port.tcp(8080)] });
+    new AllowTo(thrice, 'c', { from: Workload.fromLabels({ app: 'web' }), to: [Peer.workload(api)], ports: [Port.tcp(8080)] });
+    expect(policiesOf(thrice)).toEqual(policiesOf(once));
+  });
+
+  test('one policy per workload; peers with the same ports share a rule', () => {
+    const chart = chartIn('shop');
+    new AllowFrom(chart, 'web', { to: api, from: [web], ports: [Port.tcp(8080)] });
+    new AllowFrom(chart, 'worker', { to: api, from: [worker], ports: [Port.tcp(8080)] });
+    expect(spec(policiesOf(chart), 'api-netpol').ingress).toEqual([{
+      from: [{ podSelector: { matchLabels: { app: 'web' } } }, { podSelector: { matchLabels: { app: 'worker' } } }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    }]);
+  });
+
+  test('ports granted to one peer at different times end up in one rule', () => {
+    const chart = chartIn('shop');
+    new AllowFrom(chart, 'http', { to: api, from: [web], ports: [Port.tcp(8080)] });
+    new AllowFrom(chart, 'metrics', { to: api, from: [web], ports: [Port.tcp(9090), Port.udp(8125)] });
+    expect(spec(policiesOf(chart), 'api-netpol').ingress).toEqual([{
+      from: [{ podSelector: { matchLabels: { app: 'web' } } }],
+      ports: [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 9090 }, { protocol: 'UDP', port: 8125 }],
+    }]);
+  });
+
+  test('peers with different ports get separate rules (never a cross product)', () => {
+    const chart = chartIn('shop');
+    new AllowFrom(chart, 'web', { to: api, from: [web], ports: [Port.tcp(8080)] });
+    new AllowFrom(chart, 'worker', { to: api, from: [worker], ports: [Port.tcp(9090)] });
+    expect(spec(policiesOf(chart), 'api-netpol').ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+      { from: [{ podSelector: { matchLabels: { app: 'worker' } } }], ports: [{ protocol: 'TCP', port: 9090 }] },
+    ]);
+  });
+
+  test('wider ports absorb narrower ones', () => {
+    const chart = chartIn('shop');
+    new AllowFrom(chart, 'a', { to: api, from: [web], ports: [Port.tcp(8080), Port.tcp(9001), Port.udp(53)] });
+    new AllowFrom(chart, 'b', { to: api, from: [web], ports: [Port.tcpRange(9000, 9100)] });
+    new AllowFrom(chart, 'c', { to: api, from: [web], ports: [Port.allUdp()] });
+    expect(spec(policiesOf(chart), 'api-netpol').ingress[0].ports).toEqual([
+      { protocol: 'TCP', port: 8080 },
+      { protocol: 'TCP', port: 9000, endPort: 9100 },
+      { protocol: 'UDP' },
+    ]);
+    new AllowFrom(chart, 'd', { to: api, from: [web], ports: [Port.allPorts()] });
+    expect(spec(policiesOf(chart), 'api-netpol').ingress).toEqual([{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }]);
+  });
+
+  test('the same workload written different ways is one policy', () => {
+    const chart = chartIn('shop');
+    new AllowFrom(chart, 'a', { to: Workload.fromLabels({ tier: 'api', app: 'shop' }), from: [web], ports: [Port.HTTP] });
+    new AllowFrom(chart, 'b', { to: Workload.fromSelector(LabelSelector.of({ labels: { app: 'shop', tier: 'api' } }), { namespace: 'shop' }), from: [worker], ports: [Port.HTTP] });
+    expect(policiesOf(chart)).toHaveLength(3);
+    expect(policiesOf(chart).filter((p) => p.spec.podSelector.matchLabels?.tier === 'api')).toHaveLength(1);
+  });
+
+  test('policyTypes is always explicit and lists exactly the isolated directions', () => {
+    const chart = chartIn('shop');
+    new AllowFrom(chart, 'a', { to: api, from: [web], ports: [Port.HTTP] });
+    new AllowTo(chart, 'b', { from: api, to: [Peer.anyPublicIpv4()], ports: [Port.HTTPS] });
+    const policies = policiesOf(chart);
+    expect(spec(policies, 'api-netpol').policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(spec(policies, 'web-netpol').policyTypes).toEqual(['Egress']);
+  });
+
+  test('one app, several charts: a workload still gets one policy', () => {
+    const app = Testing.app();
+    const first = chartIn('shop', app);
+    const second = chartIn('shop-extra', app);
+    new AllowFrom(first, 'a', { to: api, from: [web], ports: [Port.HTTP] });
+    new AllowFrom(second, 'b', { to: Workload.fromLabels({ app: 'api' }, { namespace: 'shop' }), from: [worker], ports: [Port.HTTP] });
+    const apiPolicies = policiesOf(first).filter((p) => p.metadata.name === 'api-netpol');
+    expect(apiPolicies).toHaveLength(1);
+    expect(apiPolicies[0].spec.ingress[0].from).toHaveLength(2);
+  });
+});
+
+describe('names', () => {
+  test('deterministic: the same program writes the same manifests', () => {
+    const build = () => {
+      const chart = chartIn('shop');
+      const deployment = new kplus.Deployment(chart, 'frontend', { containers: [{ image: 'web' }] });
+      new DefaultDeny(chart, 'deny');
+      new AllowFrom(chart, 'a', { to: Workload.of(deployment), from: [Peer.namespace('ingress-nginx')], ports: [Port.HTTP] });
+      new AllowFrom(chart, 'b', { to: api, from: [Peer.workload(Workload.of(deployment))], ports: [Port.tcp(8080)] });
+      return policiesOf(chart);
+    };
+    expect(build()).toEqual(build());
+  });
+
+  test('two workloads with the same derived name get distinct names', () => {
+    const chart = chartIn('shop');
+    new DefaultDeny(chart, 'a', { workload: Workload.fromLabels({ app: 'web' }) });
+    new DefaultDeny(chart, 'b', { workload: Workload.fromLabels({ name: 'web' }) });
+    const names = policiesOf(chart).map((p) => p.metadata.name);
+    expect(names[0]).toBe('web-netpol');
+    expect(names[1]).toMatch(/^web-[0-9a-f]{8}-netpol$/);
+  });
+
+  test('the same name in two namespaces is fine', () => {
+    const chart = chartIn('shop');
+    new DefaultDeny(chart, 'a', { workload: Workload.fromLabels({ app: 'web' }) });
+    new DefaultDeny(chart, 'b', { workload: Workload.fromLabels({ app: 'web' }, { namespace: 'blog' }) });
+    expect(policiesOf(chart).map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['shop/web-netpol', 'blog/web-netpol']);
+  });
+
+  test.each([
+    [{ app: 'a'.repeat(63) }],
+    [{ 'app.kubernetes.io/name': 'Web_Frontend.v2' }],
+    [{ app: 'x', team: 'y', tier: 'z', env: 'production-eu-west-1', component: 'frontend-server' }],
+  ])('long or odd label values still make valid names: %p', (labels) => {
+    const chart = chartIn('shop');
+    new DefaultDeny(chart, 'deny', { workload: Workload.fromLabels(labels) });
+    const [policy] = policiesOf(chart);
+    expect(checkDns1123Subdomain(policy.metadata.name)).toBeUndefined();
+    expect(policy.metadata.name.length).toBeLessThanOrEqual(63);
+  });
+
+  test('expression-only selectors and explicit names', () => {
+    const chart = chartIn('shop');
+    new DefaultDeny(chart, 'a', { workload: Workload.fromSelector(LabelSelector.of({ expressions: [LabelExpression.exists('canary')] })) });
+    new DefaultDeny(chart, 'b', { workload: Workload.fromLabels({ app: 'x' }, { name: 'checkout' }) });
+    expect(policiesOf(chart).map((p) => p.metadata.name)).toEqual(['selected-pods-netpol', 'checkout-netpol']);
+  });
+});
