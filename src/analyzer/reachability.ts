@@ -248,8 +248,8 @@ export class Reachability {
   private probeFor(port: Port, destination?: PodModel): ProbePort {
     const where = `Reachability: cannot probe ${String(port)}`;
     if (!port.protocol) throw new Error(`${where}: a probe is one port of one protocol, e.g. Port.tcp(8080)`);
-    if (port.endPort !== undefined) throw new Error(`${where}: a probe is one port, not a range; probe each end, e.g. Port.${port.protocol.toLowerCase()}(${port.port})`);
-    if (port.port !== undefined) return { port: port.port, protocol: port.protocol };
+    if (port.endPort !== undefined) throw new Error(`${where}: a probe is one port, not a range; probe each end, e.g. Port.${port.protocol.toLowerCase()}(${port.number})`);
+    if (port.number !== undefined) return { port: port.number, protocol: port.protocol };
     if (port.name !== undefined) {
       if (!destination) throw new Error(`${where}: a named port resolves per destination pod; use a numeric port here`);
       const match = destination.ports.find((p) => p.name === port.name && p.protocol === port.protocol);

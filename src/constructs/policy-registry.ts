@@ -229,7 +229,7 @@ function renderRules(peers: Map<string, { peer: ResolvedPeer; ports: PortSet }>,
 }
 
 function portSortKey(port: Port): string {
-  return `${port.protocol}|${port.name !== undefined ? 1 : 0}|${String(port.port ?? 0).padStart(5, '0')}|${port.endPort ?? ''}|${port.name ?? ''}`;
+  return `${port.protocol}|${port.name !== undefined ? 1 : 0}|${String(port.number ?? 0).padStart(5, '0')}|${port.endPort ?? ''}|${port.name ?? ''}`;
 }
 
 /** A DNS-1123 name of at most 63 characters; a hash of `key` is appended when asked or when truncated. */

@@ -150,7 +150,7 @@ export class Port {
    * The port number, or the first of a range.
    * @default - none: every port of the protocol, or a named port
    */
-  public readonly port?: number;
+  public readonly number?: number;
   /**
    * The last port of a range.
    * @default - none: not a range
@@ -162,9 +162,9 @@ export class Port {
    */
   public readonly name?: string;
 
-  private constructor(protocol?: Protocol, port?: number, endPort?: number, name?: string) {
+  private constructor(protocol?: Protocol, number?: number, endPort?: number, name?: string) {
     this.protocol = protocol;
-    this.port = port;
+    this.number = number;
     this.endPort = endPort;
     this.name = name;
   }
@@ -176,7 +176,7 @@ export class Port {
     if (!this.protocol) return undefined;
     return {
       protocol: this.protocol,
-      ...(this.port !== undefined ? { port: this.port } : {}),
+      ...(this.number !== undefined ? { port: this.number } : {}),
       ...(this.name !== undefined ? { port: this.name } : {}),
       ...(this.endPort !== undefined ? { endPort: this.endPort } : {}),
     };
@@ -188,19 +188,19 @@ export class Port {
   public isCoveredBy(other: Port): boolean {
     if (!other.protocol) return true;
     if (this.protocol !== other.protocol) return false;
-    if (other.port === undefined && other.name === undefined) return true;
+    if (other.number === undefined && other.name === undefined) return true;
     if (this.name !== undefined || other.name !== undefined) return this.name === other.name;
-    if (this.port === undefined) return false;
-    const [from, to] = [this.port, this.endPort ?? this.port];
-    return other.port! <= from && to <= (other.endPort ?? other.port!);
+    if (this.number === undefined) return false;
+    const [from, to] = [this.number, this.endPort ?? this.number];
+    return other.number! <= from && to <= (other.endPort ?? other.number!);
   }
 
   /** A readable form: `8080/TCP`, `8000-8080/TCP`, `http/TCP`, `all TCP` or `all ports`. */
   public toString(): string {
     if (!this.protocol) return 'all ports';
     if (this.name !== undefined) return `${this.name}/${this.protocol}`;
-    if (this.port === undefined) return `all ${this.protocol}`;
-    return `${this.port}${this.endPort !== undefined ? `-${this.endPort}` : ''}/${this.protocol}`;
+    if (this.number === undefined) return `all ${this.protocol}`;
+    return `${this.number}${this.endPort !== undefined ? `-${this.endPort}` : ''}/${this.protocol}`;
   }
 }
 
