@@ -3,3 +3,5 @@ export * from './default-deny';
 export * from './allow-from';
 export * from './allow-to';
 export * from './allow-dns-egress';
+export * from './three-tier-app';
+export * from './zero-trust-namespace';
