@@ -82,7 +82,7 @@ describe('the shop fixture', () => {
       for (const from of shop.pods) {
         for (const to of shop.pods) {
           expect(m.isAllowed(from, to)).toBe(shop.isAllowed(from, to, port));
-          if (from !== to && m.isAllowed(from, to)) allowed.push(`${from}->${to}:${port.port}`);
+          if (from !== to && m.isAllowed(from, to)) allowed.push(`${from}->${to}:${port.number}`);
         }
       }
     }
