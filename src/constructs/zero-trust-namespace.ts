@@ -1,0 +1,122 @@
+import { createHash } from 'crypto';
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AllowFrom } from './allow-from';
+import { AllowTo } from './allow-to';
+import { DefaultDeny } from './default-deny';
+import { scopeTarget } from './scope-target';
+import { DnsResolver } from '../vocabulary/dns-resolver';
+import { invalid } from '../vocabulary/errors';
+import { Peer } from '../vocabulary/peer';
+import { Port } from '../vocabulary/port';
+import { Workload } from '../vocabulary/workload';
+
+/**
+ * Properties of a {@link ZeroTrustNamespace}.
+ */
+export interface ZeroTrustNamespaceProps {
+  /**
+   * The namespace to lock down.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Let every pod of the namespace reach every other pod of it, on every port.
+   * @default false
+   */
+  readonly allowWithinNamespace?: boolean;
+
+  /**
+   * The DNS resolver every pod of the namespace keeps reaching; `DnsResolver.none()` for none.
+   * @default DnsResolver.kubeDns()
+   */
+  readonly dns?: DnsResolver;
+}
+
+/**
+ * Options of {@link ZeroTrustNamespace.allowFrom} and {@link ZeroTrustNamespace.allowTo}.
+ */
+export interface ZeroTrustFlowOptions {
+  /**
+   * Only this workload of the namespace, instead of every pod of it.
+   * @default - every pod of the namespace
+   */
+  readonly workload?: Workload;
+}
+
+/**
+ * Locks a namespace down, the pattern every security guide recommends: every pod is isolated for
+ * ingress and egress, DNS keeps working, and only the flows added with `allowFrom` and `allowTo` (and,
+ * optionally, traffic within the namespace) get through.
+ *
+ * Flows to and from workloads in the cluster are written on both sides, so they work when the other
+ * namespace is locked down too. Adding the same flow twice is a no-op.
+ *
+ * @example
+ * const payments = new ZeroTrustNamespace(chart, 'payments', { namespace: 'payments', allowWithinNamespace: true });
+ * payments.allowFrom(Peer.namespace('ingress-nginx'), [Port.HTTPS]);
+ * payments.allowTo(Peer.ipv4('203.0.113.0/24'), [Port.HTTPS], { workload: Workload.fromLabels({ app: 'gateway' }) });
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies
+ */
+export class ZeroTrustNamespace extends Construct {
+  /** The namespace. */
+  public readonly namespace: string;
+
+  /** Every pod of the namespace. */
+  public readonly pods: Workload;
+
+  private readonly dns: DnsResolver;
+
+  constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps = {}) {
+    super(scope, id);
+    const namespace = props.namespace ?? Chart.of(this).namespace;
+    if (!namespace) {
+      throw invalid(this.node.path, `no namespace given, and the chart '${Chart.of(this).node.path}' has none either`,
+        "Pass { namespace: 'my-ns' }, or create the chart with new Chart(app, 'id', { namespace: 'my-ns' })");
+    }
+    this.namespace = namespace;
+    this.pods = Workload.allPods(namespace);
+    this.dns = props.dns ?? DnsResolver.kubeDns();
+    new DefaultDeny(this, 'Deny', { workload: this.pods, dns: this.dns });
+    if (props.allowWithinNamespace) {
+      this.allowFrom(Peer.namespace(namespace), [Port.allPorts()]);
+      this.allowTo(Peer.namespace(namespace), [Port.allPorts()]);
+    }
+  }
+
+  /**
+   * Allows `peer` to connect to the pods of the namespace (or of one workload of it) on `ports`.
+   * @returns the construct that records the flow (the same one when the flow was already added)
+   */
+  public allowFrom(peer: Peer, ports: Port[], options: ZeroTrustFlowOptions = {}): AllowFrom {
+    const to = scopeTarget(this, this.namespace, options.workload);
+    const id = this.flowId('From', to, peer, ports);
+    return this.node.tryFindChild(id) as AllowFrom | undefined
+      ?? new AllowFrom(this, id, { to, from: [peer], ports, dns: this.dns });
+  }
+
+  /**
+   * Allows the pods of the namespace (or of one workload of it) to connect to `peer` on `ports`.
+   * @returns the construct that records the flow (the same one when the flow was already added)
+   */
+  public allowTo(peer: Peer, ports: Port[], options: ZeroTrustFlowOptions = {}): AllowTo {
+    const from = scopeTarget(this, this.namespace, options.workload);
+    const id = this.flowId('To', from, peer, ports);
+    return this.node.tryFindChild(id) as AllowTo | undefined
+      ?? new AllowTo(this, id, { from, to: [peer], ports, dns: this.dns });
+  }
+
+  /** A child id that is the same exactly when the flow is: the resolved workload, peer and ports. */
+  private flowId(direction: string, workload: Workload, peer: Peer, ports: Port[]): string {
+    const resolved = workload._resolve(this);
+    const key = JSON.stringify([
+      direction,
+      resolved.selector.toJson(),
+      peer._resolve(this.namespace, this).key,
+      ports.map((p) => p.toJson() ?? 'all').map((p) => JSON.stringify(p)).sort(),
+    ]);
+    return `${direction}-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+  }
+}
