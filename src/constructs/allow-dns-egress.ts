@@ -42,6 +42,11 @@ export class AllowDnsEgress extends Construct {
   /** The pods that may resolve names. */
   public readonly workload: Workload;
 
+  /**
+   * @param scope the parent construct, inside a Chart
+   * @param id the construct id
+   * @param props what to allow
+   */
   constructor(scope: Construct, id: string, props: AllowDnsEgressProps = {}) {
     super(scope, id);
     const resolver = props.resolver ?? DnsResolver.kubeDns();

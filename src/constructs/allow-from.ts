@@ -48,6 +48,11 @@ export interface AllowFromProps {
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 export class AllowFrom extends Construct {
+  /**
+   * @param scope the parent construct, inside a Chart
+   * @param id the construct id
+   * @param props what to allow
+   */
   constructor(scope: Construct, id: string, props: AllowFromProps) {
     super(scope, id);
     PolicyRegistry.of(this).allow(this, props.to, PolicyDirection.INGRESS, props.from, props.ports, {

@@ -47,6 +47,11 @@ export interface AllowToProps {
  * });
  */
 export class AllowTo extends Construct {
+  /**
+   * @param scope the parent construct, inside a Chart
+   * @param id the construct id
+   * @param props what to allow
+   */
   constructor(scope: Construct, id: string, props: AllowToProps) {
     super(scope, id);
     PolicyRegistry.of(this).allow(this, props.from, PolicyDirection.EGRESS, props.to, props.ports, {

@@ -53,6 +53,11 @@ export class DefaultDeny extends Construct {
   /** The pods this construct isolates. */
   public readonly workload: Workload;
 
+  /**
+   * @param scope the parent construct, inside a Chart
+   * @param id the construct id
+   * @param props what to deny
+   */
   constructor(scope: Construct, id: string, props: DefaultDenyProps = {}) {
     super(scope, id);
     const directions = [...new Set(props.directions ?? [PolicyDirection.INGRESS, PolicyDirection.EGRESS])];
