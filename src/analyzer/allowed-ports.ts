@@ -6,9 +6,9 @@ export interface PortRange {
   /** `TCP`, `UDP` or `SCTP`. */
   readonly protocol: string;
   /** The first port of the range. */
-  readonly from: number;
-  /** The last port of the range (equal to `from` for one port). */
-  readonly to: number;
+  readonly startPort: number;
+  /** The last port of the range (equal to `startPort` for one port). */
+  readonly endPort: number;
 }
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
@@ -73,7 +73,7 @@ export function allowedPortRanges(model: ClusterModel, from: PodModel, to: PodMo
   const egress = from.id === to.id ? everything() : sideRanges(model, 'Egress', from, to, to);
   const ingress = from.id === to.id ? everything() : sideRanges(model, 'Ingress', to, from, to);
   for (const protocol of PROTOCOLS) {
-    for (const [lo, hi] of intersect(egress.get(protocol)!, ingress.get(protocol)!)) out.push({ protocol, from: lo, to: hi });
+    for (const [lo, hi] of intersect(egress.get(protocol)!, ingress.get(protocol)!)) out.push({ protocol, startPort: lo, endPort: hi });
   }
   return out;
 }
@@ -85,8 +85,8 @@ export function formatPortRanges(ranges: readonly PortRange[]): string {
   for (const protocol of PROTOCOLS) {
     const mine = ranges.filter((r) => r.protocol === protocol);
     if (mine.length === 0) continue;
-    if (mine.length === 1 && mine[0].from === 1 && mine[0].to === 65535) parts.push(`${protocol} all`);
-    else parts.push(`${protocol} ${mine.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(', ')}`);
+    if (mine.length === 1 && mine[0].startPort === 1 && mine[0].endPort === 65535) parts.push(`${protocol} all`);
+    else parts.push(`${protocol} ${mine.map((r) => (r.startPort === r.endPort ? `${r.startPort}` : `${r.startPort}-${r.endPort}`)).join(', ')}`);
   }
   return parts.join('; ');
 }

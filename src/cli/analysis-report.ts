@@ -67,7 +67,7 @@ export function buildAnalysisReport(reachability: Reachability, producers: reado
       if (from === to) continue;
       const ports = allowedPortRanges(model, from, to);
       if (ports.length === 0) continue;
-      const unrestricted = ports.length === 3 && ports.every((r) => r.from === 1 && r.to === 65535);
+      const unrestricted = ports.length === 3 && ports.every((r) => r.startPort === 1 && r.endPort === 65535);
       flows.push({ from: from.id, to: to.id, ports, summary: formatPortRanges(ports), unrestricted });
     }
   }

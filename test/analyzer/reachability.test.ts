@@ -266,9 +266,9 @@ describe('Reachability: ports', () => {
       policy('n', 'src', { podSelector: { matchLabels: { role: 'src' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 8000, endPort: 9000 }, { protocol: 'UDP' }] }] }),
       policy('n', 'dst', { podSelector: { matchLabels: { role: 'dst' } }, ingress: [{ ports: [{ port: 'http' }, { port: 443 }, { port: 53, protocol: 'UDP' }] }] }),
     ]);
-    expect(r.allowedPorts('src', 'dst')).toEqual([{ protocol: 'TCP', from: 8080, to: 8080 }, { protocol: 'UDP', from: 53, to: 53 }]);
+    expect(r.allowedPorts('src', 'dst')).toEqual([{ protocol: 'TCP', startPort: 8080, endPort: 8080 }, { protocol: 'UDP', startPort: 53, endPort: 53 }]);
     expect(r.allowedPorts('dst', 'src')).toEqual([
-      { protocol: 'TCP', from: 1, to: 65535 }, { protocol: 'UDP', from: 1, to: 65535 }, { protocol: 'SCTP', from: 1, to: 65535 },
+      { protocol: 'TCP', startPort: 1, endPort: 65535 }, { protocol: 'UDP', startPort: 1, endPort: 65535 }, { protocol: 'SCTP', startPort: 1, endPort: 65535 },
     ]);
   });
 });

@@ -109,7 +109,7 @@ describe('cdk8s-netpol analyze', () => {
 
   test('json and markdown', async () => {
     const json = JSON.parse((await run('analyze', shop, '--output', 'json')).out);
-    expect(json.flows[1]).toEqual({ from: 'shop/web', to: 'shop/api', ports: [{ protocol: 'TCP', from: 9000, to: 9000 }], summary: 'TCP 9000', unrestricted: false });
+    expect(json.flows[1]).toEqual({ from: 'shop/web', to: 'shop/api', ports: [{ protocol: 'TCP', startPort: 9000, endPort: 9000 }], summary: 'TCP 9000', unrestricted: false });
     expect(json.pods).toHaveLength(4);
     expect(json.findings).toEqual([]);
     const md = (await run('analyze', shop, '--output', 'markdown')).out;
