@@ -164,5 +164,7 @@ function runAll(): void {
 }
 
 const oneAt = process.argv.indexOf('--one');
-if (oneAt >= 0) runOne(Number(process.argv[oneAt + 1]), Number(process.argv[oneAt + 2]), Number(process.argv[oneAt + 3] ?? 5));
+if (require.main !== module) {
+  // Imported for its generator.
+} else if (oneAt >= 0) runOne(Number(process.argv[oneAt + 1]), Number(process.argv[oneAt + 2]), Number(process.argv[oneAt + 3] ?? 5));
 else runAll();

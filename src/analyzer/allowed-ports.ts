@@ -1,4 +1,4 @@
-import { ClusterModel, Direction, PodModel, PortRuleModel } from './cluster-model';
+import { ClusterModel, Direction, PodModel, PolicyModel, PortRuleModel } from './cluster-model';
 import { matchPeer, policySelects } from './evaluator';
 
 /** A range of ports of one protocol that a connection may use. */
@@ -35,8 +35,12 @@ function entryRanges(entry: PortRuleModel, destination: PodModel): [number, numb
   return destination.ports.filter((p) => p.name === entry.port && p.protocol === entry.protocol).map((p) => [p.containerPort, p.containerPort]);
 }
 
-function sideRanges(model: ClusterModel, direction: Direction, subject: PodModel, peer: PodModel, destination: PodModel): Ranges {
-  const policies = model.policies.filter((p) => (direction === 'Ingress' ? p.isolatesIngress : p.isolatesEgress) && policySelects(p, subject));
+/** The policies isolating a pod for a direction. @internal */
+export function isolatingPolicies(model: ClusterModel, direction: Direction, pod: PodModel): PolicyModel[] {
+  return model.policies.filter((p) => (direction === 'Ingress' ? p.isolatesIngress : p.isolatesEgress) && policySelects(p, pod));
+}
+
+function sideRanges(model: ClusterModel, direction: Direction, policies: readonly PolicyModel[], peer: PodModel, destination: PodModel): Ranges {
   if (policies.length === 0) return everything();
   const out: Ranges = new Map(PROTOCOLS.map((p) => [p, []]));
   for (const policy of policies) {
@@ -65,13 +69,16 @@ function intersect(a: [number, number][], b: [number, number][]): [number, numbe
 
 /**
  * Every port (per protocol) on which `from` may connect to `to`: the source's egress ranges
- * intersected with the destination's ingress ranges; everything for a pod to itself.
+ * intersected with the destination's ingress ranges; everything for a pod to itself. Pass the
+ * isolating policies when known (see `isolatingPolicies`) to save looking them up per pair.
  * @internal
  */
-export function allowedPortRanges(model: ClusterModel, from: PodModel, to: PodModel): PortRange[] {
+export function allowedPortRanges(model: ClusterModel, from: PodModel, to: PodModel,
+  egressPolicies: readonly PolicyModel[] = isolatingPolicies(model, 'Egress', from),
+  ingressPolicies: readonly PolicyModel[] = isolatingPolicies(model, 'Ingress', to)): PortRange[] {
   const out: PortRange[] = [];
-  const egress = from.id === to.id ? everything() : sideRanges(model, 'Egress', from, to, to);
-  const ingress = from.id === to.id ? everything() : sideRanges(model, 'Ingress', to, from, to);
+  const egress = from.id === to.id ? everything() : sideRanges(model, 'Egress', egressPolicies, to, to);
+  const ingress = from.id === to.id ? everything() : sideRanges(model, 'Ingress', ingressPolicies, from, to);
   for (const protocol of PROTOCOLS) {
     for (const [lo, hi] of intersect(egress.get(protocol)!, ingress.get(protocol)!)) out.push({ protocol, startPort: lo, endPort: hi });
   }

@@ -1,5 +1,5 @@
 import { PortRange, Reachability } from '../analyzer';
-import { allowedPortRanges, formatPortRanges } from '../analyzer/allowed-ports';
+import { allowedPortRanges, formatPortRanges, isolatingPolicies } from '../analyzer/allowed-ports';
 
 /**
  * The report `cdk8s-netpol analyze` prints: every pod's isolation, the allowed flows between
@@ -62,10 +62,12 @@ export function buildAnalysisReport(reachability: Reachability, producers: reado
   const model = reachability._model;
   const pods = reachability.pods.map((p) => reachability.isolation(p));
   const flows: FlowReport[] = [];
-  for (const from of model.pods) {
-    for (const to of model.pods) {
+  const egressPolicies = model.pods.map((p) => isolatingPolicies(model, 'Egress', p));
+  const ingressPolicies = model.pods.map((p) => isolatingPolicies(model, 'Ingress', p));
+  for (const [i, from] of model.pods.entries()) {
+    for (const [j, to] of model.pods.entries()) {
       if (from === to) continue;
-      const ports = allowedPortRanges(model, from, to);
+      const ports = allowedPortRanges(model, from, to, egressPolicies[i], ingressPolicies[j]);
       if (ports.length === 0) continue;
       const unrestricted = ports.length === 3 && ports.every((r) => r.startPort === 1 && r.endPort === 65535);
       flows.push({ from: from.id, to: to.id, ports, summary: formatPortRanges(ports), unrestricted });

@@ -65,7 +65,7 @@ their ports) and findings. Exits 1 when a finding is an error.
  * @param argv the arguments after the program name
  * @returns the exit code
  */
-export async function main(argv: string[], io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     const topic = command === 'help' ? rest[0] : undefined;
@@ -100,6 +100,12 @@ export async function main(argv: string[], io: CliIo = { out: (t) => process.std
   }
 }
 
+function processIo(): CliIo {
+  // A reader that stops early (`| head`) is not an error.
+  process.stdout.on('error', (e: any) => { if (e?.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
+  return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+}
+
 function load(args: ParsedArgs): Reachability {
   if (args.positional.length === 0) throw new UsageError('give at least one manifest file or directory');
   return Reachability.fromFiles(args.positional);
@@ -119,18 +125,21 @@ function probe(args: ParsedArgs, io: CliIo): number {
   const matrix = reach._matrix({ port, protocol });
   const pods = matrix.pods;
   if (output === 'json') {
-    const probes = [];
+    // Streamed a row at a time, one probe per line: n² probes do not fit in one string.
+    io.out('{"probes": [\n');
     for (let i = 0; i < pods.length; i++) {
+      const row: string[] = [];
       for (let j = 0; j < pods.length; j++) {
-        probes.push({
+        row.push(`  ${JSON.stringify({
           from: pods[i], to: pods[j], port, protocol,
           allowed: matrix.allowedAt(i, j),
           egressAllowed: matrix.egressAllowedAt(i, j),
           ingressAllowed: matrix.ingressAllowedAt(i, j),
-        });
+        })}`);
       }
+      io.out(`${row.join(',\n')}${i < pods.length - 1 ? ',' : ''}\n`);
     }
-    io.out(`${JSON.stringify({ probes }, undefined, 2)}\n`);
+    io.out(']}\n');
     return 0;
   }
   const width = String(pods.length).length;
