@@ -82,7 +82,7 @@ describe('ZeroTrustNamespace', () => {
     const zt = new ZeroTrustNamespace(chart, 'zt');
     zt.allowTo(Peer.ipv4('203.0.113.0/24'), [Port.HTTPS], { workload: Workload.fromLabels({ app: 'api' }) });
     const reach = analyze(chart).addPod({ namespace: 'outside', name: 'provider', ips: ['203.0.113.10'] });
-    expect(reach.allowedPorts(IDS.aApi, 'outside/provider')).toEqual([{ protocol: 'TCP', from: 443, to: 443 }]);
+    expect(reach.allowedPorts(IDS.aApi, 'outside/provider')).toEqual([{ protocol: 'TCP', startPort: 443, endPort: 443 }]);
     expect(reach.allowedPorts(IDS.aWeb, 'outside/provider')).toEqual([]);
   });
 
@@ -115,7 +115,7 @@ describe('ZeroTrustNamespace', () => {
     const unbound = Peer.podsIn('dns-system', LabelSelector.matchLabels({ app: 'unbound' }));
     new ZeroTrustNamespace(chart, 'zt', { dns: DnsResolver.custom([unbound], [Port.DNS_UDP]) });
     const reach = analyze(chart).addPod({ namespace: 'dns-system', name: 'unbound', labels: { app: 'unbound' } });
-    expect(reach.allowedPorts(IDS.aWeb, 'dns-system/unbound')).toEqual([{ protocol: 'UDP', from: 53, to: 53 }]);
+    expect(reach.allowedPorts(IDS.aWeb, 'dns-system/unbound')).toEqual([{ protocol: 'UDP', startPort: 53, endPort: 53 }]);
     expect(reach.allowedPorts(IDS.aWeb, IDS.dns)).toEqual([]);
   });
 

@@ -27,13 +27,13 @@ export function expectFlowTable(reach: Reachability, pods: { [alias: string]: st
 }
 
 function cell(ranges: PortRange[]): string {
-  const everything = ['TCP', 'UDP', 'SCTP'].every((protocol) => ranges.some((r) => r.protocol === protocol && r.from === 1 && r.to === 65535));
+  const everything = ['TCP', 'UDP', 'SCTP'].every((protocol) => ranges.some((r) => r.protocol === protocol && r.startPort === 1 && r.endPort === 65535));
   if (everything) return 'all';
   if (ranges.length === 0) return '-';
   return ranges.map((r) => {
     const suffix = r.protocol === 'TCP' ? '' : `/${r.protocol.toLowerCase()}`;
-    if (r.from === 1 && r.to === 65535) return `*${suffix}`;
-    return `${r.from === r.to ? r.from : `${r.from}-${r.to}`}${suffix}`;
+    if (r.startPort === 1 && r.endPort === 65535) return `*${suffix}`;
+    return `${r.startPort === r.endPort ? r.startPort : `${r.startPort}-${r.endPort}`}${suffix}`;
   }).join(',');
 }
 
