@@ -1,3 +1,5 @@
+/* eslint-disable no-bitwise */ // bit sets are bit operations
+
 /**
  * Fixed-size bit sets over 32-bit words, the workhorse of whole-truth-table computation.
  * @internal

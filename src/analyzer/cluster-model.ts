@@ -1,5 +1,5 @@
-import { IpFamily, ParsedCidr, parseCidr, parseIp } from '../vocabulary/k8s-rules';
 import { Labels, MATCH_ALL, Selector, readSelector } from './label-matcher';
+import { IpFamily, ParsedCidr, parseCidr, parseIp } from '../vocabulary/k8s-rules';
 
 /**
  * The cluster as the analyzer sees it: namespaces with their labels, pod endpoints (Pods and the pod

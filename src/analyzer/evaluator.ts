@@ -1,6 +1,6 @@
-import { cidrContainsIp } from '../vocabulary/k8s-rules';
 import { ClusterModel, Direction, IpBlockModel, PeerModel, PodModel, PolicyModel, PortRuleModel, RuleModel } from './cluster-model';
 import { formatSelector, selectorMatches, selectorMismatches } from './label-matcher';
+import { cidrContainsIp } from '../vocabulary/k8s-rules';
 
 /**
  * Decides one probe (source pod, destination pod, port, protocol) with exact NetworkPolicy v1
@@ -54,6 +54,13 @@ export interface ProbeVerdict {
   readonly ingress: DirectionVerdict;
 }
 
+/** Whether a peer matched, how far off it was and why. @internal */
+export interface PeerMatch {
+  readonly matched: boolean;
+  readonly distance: number;
+  readonly miss?: string;
+}
+
 /** Whether a policy selects a pod: same namespace and podSelector matches. @internal */
 export function policySelects(policy: PolicyModel, pod: PodModel): boolean {
   return policy.namespace === pod.namespace && selectorMatches(policy.podSelector, pod.labels);
@@ -70,7 +77,7 @@ export function ipBlockMatches(block: IpBlockModel, pod: PodModel): boolean {
  * (1: pod labels, 2: namespace, 3: both or an ipBlock) and why.
  * @internal
  */
-export function matchPeer(model: ClusterModel, policy: PolicyModel, peer: PeerModel, pod: PodModel): { matched: boolean; distance: number; miss?: string } {
+export function matchPeer(model: ClusterModel, policy: PolicyModel, peer: PeerModel, pod: PodModel): PeerMatch {
   if (peer.ipBlock) {
     if (ipBlockMatches(peer.ipBlock, pod)) return { matched: true, distance: 0 };
     const block = `ipBlock ${peer.ipBlock.cidr.canonical}${peer.ipBlock.except.length ? ` except ${peer.ipBlock.except.map((e) => e.canonical).join(', ')}` : ''}`;
@@ -149,7 +156,8 @@ function judgeRule(model: ClusterModel, policy: PolicyModel, direction: Directio
  * from `peer`; `destination` is the pod named ports resolve on.
  * @internal
  */
-export function judgeDirection(model: ClusterModel, direction: Direction, subject: PodModel, peer: PodModel, destination: PodModel, probe: ProbePort): DirectionVerdict {
+export function judgeDirection(model: ClusterModel, direction: Direction, subject: PodModel, peer: PodModel, destination: PodModel,
+  probe: ProbePort): DirectionVerdict {
   const isolatingPolicies = model.policies.filter((p) => (direction === 'Ingress' ? p.isolatesIngress : p.isolatesEgress) && policySelects(p, subject));
   if (isolatingPolicies.length === 0) return { direction, pod: subject, isolatingPolicies, allowed: true, allowingRules: [] };
   const allowingRules: RuleVerdict[] = [];

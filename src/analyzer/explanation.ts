@@ -96,7 +96,16 @@ function side(verdict: DirectionVerdict): SideExplanation {
   } else {
     summary = `${what}: isolated by ${isolatingPolicies.join(', ')}; no rule allows it. Nearest miss: ${ruleName(nearestMiss)}: ${nearestMiss.reasons.join('; ')}`;
   }
-  return { direction: verdict.direction, pod: verdict.pod.id, isolated, isolatingPolicies, allowed: verdict.allowed, allowingRules, nearestMiss, summary };
+  return {
+    direction: verdict.direction,
+    pod: verdict.pod.id,
+    isolated,
+    isolatingPolicies,
+    allowed: verdict.allowed,
+    allowingRules,
+    nearestMiss,
+    summary,
+  };
 }
 
 /** Turns a probe verdict into the public explanation. @internal */

@@ -1,5 +1,4 @@
 import { App, Chart } from 'cdk8s';
-import { Port } from '../vocabulary/port';
 import { PortRange, allowedPortRanges } from './allowed-ports';
 import { ClusterModel, LoadedObject, PodModel } from './cluster-model';
 import { ProbePort, judgeProbe, policySelects } from './evaluator';
@@ -7,6 +6,7 @@ import { Explanation, explainVerdict } from './explanation';
 import { checkObjects, loadManifestFiles } from './manifest-loader';
 import { MatrixEngine } from './matrix-engine';
 import { ReachabilityMatrix } from './reachability-matrix';
+import { Port } from '../vocabulary/port';
 
 /** A container port of a declared pod. */
 export interface DeclaredContainerPort {
@@ -218,11 +218,6 @@ export class Reachability {
   /** @internal */
   public get _model(): ClusterModel {
     return this.model;
-  }
-
-  /** @internal */
-  public static _fromModel(model: ClusterModel): Reachability {
-    return new Reachability(model);
   }
 
   private podFor(ref: string): PodModel {

@@ -1,8 +1,8 @@
 import { Reachability } from '../analyzer';
-import { ManifestError } from '../analyzer/cluster-model';
 import { buildAnalysisReport, FINDING_PRODUCERS } from './analysis-report';
 import { ParsedArgs, UsageError, outputOption, parseArgs, portOption, protocolOption } from './cli-args';
 import { formatReportMarkdown, formatReportText } from './report-format';
+import { ManifestError } from '../analyzer/cluster-model';
 
 /**
  * The `cdk8s-netpol` command line: probe, explain and analyze NetworkPolicies in manifest files.
@@ -131,7 +131,10 @@ function probe(args: ParsedArgs, io: CliIo): number {
       const row: string[] = [];
       for (let j = 0; j < pods.length; j++) {
         row.push(`  ${JSON.stringify({
-          from: pods[i], to: pods[j], port, protocol,
+          from: pods[i],
+          to: pods[j],
+          port,
+          protocol,
           allowed: matrix.allowedAt(i, j),
           egressAllowed: matrix.egressAllowedAt(i, j),
           ingressAllowed: matrix.ingressAllowedAt(i, j),

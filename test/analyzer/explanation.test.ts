@@ -22,7 +22,9 @@ describe('explain', () => {
     const e = shop.explain('web', 'api', Port.tcp(8080));
     expect(e.allowed).toBe(false);
     expect(e.egress.nearestMiss).toEqual({
-      policy: 'shop/web', direction: 'Egress', ruleIndex: 0,
+      policy: 'shop/web',
+      direction: 'Egress',
+      ruleIndex: 0,
       reasons: ["wrong port: 8080/TCP is not among the rule's ports: 'http'/TCP (9000 on shop/api)"],
     });
   });
@@ -93,7 +95,9 @@ describe('the shop fixture', () => {
 function shopObjects(): any[] {
   // The shop's api policy alone, to combine with other namespaces.
   return [{
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'api', namespace: 'shop' },
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'api', namespace: 'shop' },
     spec: {
       podSelector: { matchLabels: { app: 'api' } },
       ingress: [

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
+import { RefCluster, RefPod, referenceAllows } from './reference-evaluator';
 import { Reachability } from '../../src/analyzer';
 import { Port } from '../../src/vocabulary/port';
-import { RefCluster, RefPod, referenceAllows } from './reference-evaluator';
 
 /**
  * The analyzer (both the per-probe evaluator behind isAllowed and the class-based truth tables
@@ -68,7 +68,10 @@ const policyArb = fc.record({
 const podArb = fc.record({
   namespace: fc.constantFrom(...NAMESPACES, 'ns-undeclared'),
   labels,
-  ports: fc.uniqueArray(fc.record({ name: fc.constantFrom(...PORT_NAMES), containerPort: fc.constantFrom(80, 8080, 443), protocol: fc.constantFrom(...PROTOCOLS) }), { selector: (p) => p.name, maxLength: 2 }),
+  ports: fc.uniqueArray(
+    fc.record({ name: fc.constantFrom(...PORT_NAMES), containerPort: fc.constantFrom(80, 8080, 443), protocol: fc.constantFrom(...PROTOCOLS) }),
+    { selector: (p) => p.name, maxLength: 2 },
+  ),
   ips: fc.oneof(fc.constant([] as string[]), fc.subarray(IPS, { minLength: 1, maxLength: 2 })),
 });
 
@@ -91,14 +94,16 @@ function toCluster(gen: Generated): { cluster: RefCluster; manifests: any[] } {
   const pods: RefPod[] = gen.pods.map((p: any, i: number) => ({ ...p, name: `pod-${i}` }));
   for (const p of pods) {
     manifests.push({
-      apiVersion: 'v1', kind: 'Pod',
+      apiVersion: 'v1',
+      kind: 'Pod',
       metadata: { name: p.name, namespace: p.namespace, labels: p.labels },
       spec: { containers: [{ name: 'main', image: 'x', ports: p.ports }] },
       ...(p.ips.length ? { status: { podIP: p.ips[0], podIPs: p.ips.map((ip) => ({ ip })) } } : {}),
     });
   }
   const policies = gen.policies.map((p: any, i: number) => ({
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
     metadata: { name: `policy-${i}`, namespace: p.namespace },
     spec: {
       podSelector: p.podSelector,

@@ -1,6 +1,6 @@
+import { namespace, pod, policy } from './helpers';
 import { Reachability } from '../../src/analyzer';
 import { Port } from '../../src/vocabulary/port';
-import { namespace, pod, policy } from './helpers';
 
 const tcp80 = Port.tcp(80);
 
@@ -180,10 +180,12 @@ describe('Reachability: peers', () => {
       pod('n', 'noip'),
       policy('n', 'p', {
         podSelector: { matchLabels: { role: 'dst' } },
-        ingress: [{ from: [
-          { ipBlock: { cidr: '10.1.0.0/16', except: ['10.1.9.0/24'] } },
-          { ipBlock: { cidr: 'fd00::/64', except: ['fd00::ff:0/112'] } },
-        ] }],
+        ingress: [{
+          from: [
+            { ipBlock: { cidr: '10.1.0.0/16', except: ['10.1.9.0/24'] } },
+            { ipBlock: { cidr: 'fd00::/64', except: ['fd00::ff:0/112'] } },
+          ],
+        }],
       }),
     ]);
     const sources = r.pods.filter((p) => p !== 'n/dst' && r.isAllowed(p, 'dst', tcp80));

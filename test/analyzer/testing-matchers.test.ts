@@ -1,10 +1,9 @@
 import * as path from 'path';
 import { ApiObject, Testing } from 'cdk8s';
+import { pod, policy } from './helpers';
 import { Reachability } from '../../src/analyzer';
-import '../../src/testing';
 import { reachabilityMatchers } from '../../src/testing';
 import { Port } from '../../src/vocabulary/port';
-import { pod, policy } from './helpers';
 
 const shop = Reachability.fromFiles([path.join(__dirname, '..', 'fixtures', 'analyzer', 'shop')]);
 
