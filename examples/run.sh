@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Synthesizes every example with `cdk8s synth` and prints what its NetworkPolicies allow: one
+# allowed/denied matrix per port the example is about, over the example's pods and the pods of
+# cluster-context.yaml. Run through `npx projen examples`, which compiles lib/ (the CLI) first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The ports each example is about (TCP), plus DNS on 53/UDP for all of them.
+declare -A PORTS=(
+  [three-tier]="80 8080 5432"
+  [e-commerce]="80 3000 5432"
+  [zero-trust-namespace]="8080 9090"
+  [platform-construct]="8080 9000 9090"
+)
+
+for dir in examples/*/; do
+  name="$(basename "$dir")"
+  [ -f "$dir/cdk8s.yaml" ] || continue
+  echo "=== $name"
+  start=$(date +%s%N)
+  (cd "$dir" && rm -rf dist && npx cdk8s synth --check-upgrade=false >/dev/null)
+  echo "cdk8s synth: $(( ($(date +%s%N) - start) / 1000000 )) ms, $(ls "$dir/dist")"
+  for port in ${PORTS[$name]:-}; do
+    echo
+    node bin/cdk8s-netpol.js probe "$dir/dist" examples/cluster-context.yaml --port "$port"
+  done
+  echo
+  node bin/cdk8s-netpol.js probe "$dir/dist" examples/cluster-context.yaml --port 53 --protocol UDP
+  echo
+done

@@ -1,0 +1,43 @@
+/**
+ * The seed scenario: a frontend, a backend and a database, each in its own namespace, secure by
+ * default. `ThreeTierApp` isolates every tier both ways and allows only
+ *
+ *   ingress-nginx → frontend :80, :443 → backend :8080 → database :5432, and DNS for every tier.
+ *
+ * Synthesize with `npx cdk8s synth` in this folder (manifests in dist/).
+ */
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+// In your own project: import { ThreeTierApp, Workload } from 'cdk8s-netpol';
+import { ThreeTierApp, Workload } from '../../src';
+
+export class ThreeTierChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new ThreeTierApp(this, 'shop', {
+      frontend: this.tier('frontend', 'nginx:1.27', 80),
+      backend: this.tier('backend', 'ghcr.io/example/shop-api:1.0', 8080),
+      database: this.tier('database', 'postgres:16', 5432),
+    });
+  }
+
+  /** A namespace, a Deployment and its Service, all named `name`. */
+  private tier(name: string, image: string, port: number): Workload {
+    new kplus.Namespace(this, `${name}-namespace`, { metadata: { name } });
+    const deployment = new kplus.Deployment(this, name, {
+      metadata: { name, namespace: name },
+      containers: [{ image, portNumber: port }],
+    });
+    deployment.exposeViaService({ name, ports: [{ port }] });
+    return Workload.of(deployment);
+  }
+}
+
+/** Adds the example's charts to `app`. */
+export function build(app: App = new App()): App {
+  new ThreeTierChart(app, 'three-tier');
+  return app;
+}
+
+if (require.main === module) build().synth();

@@ -1,0 +1,51 @@
+/**
+ * Two teams, each in a locked-down namespace (default deny both ways, DNS kept, traffic within the
+ * namespace allowed), one flow between them (team-a's web calls team-b's api on 8080), and
+ * Prometheus in the monitoring namespace scraping both teams' `metrics` container ports.
+ *
+ * Synthesize with `npx cdk8s synth` in this folder (manifests in dist/).
+ */
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+// In your own project: import { Peer, Port, Workload, ZeroTrustNamespace } from 'cdk8s-netpol';
+import { Peer, Port, Workload, ZeroTrustNamespace } from '../../src';
+
+const HTTP: kplus.ContainerPort = { number: 8080, name: 'http' };
+const METRICS: kplus.ContainerPort = { number: 9090, name: 'metrics' };
+
+export class ZeroTrustChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    for (const name of ['team-a', 'team-b', 'monitoring']) {
+      new kplus.Namespace(this, `${name}-namespace`, { metadata: { name } });
+    }
+    const teamA = new ZeroTrustNamespace(this, 'team-a', { namespace: 'team-a', allowWithinNamespace: true });
+    const teamB = new ZeroTrustNamespace(this, 'team-b', { namespace: 'team-b', allowWithinNamespace: true });
+
+    const web = this.app('web', 'team-a', 'ghcr.io/example/team-a-web:1.0', [HTTP, METRICS]);
+    const api = this.app('api', 'team-b', 'ghcr.io/example/team-b-api:1.0', [HTTP, METRICS]);
+    const prometheus = this.app('prometheus', 'monitoring', 'prom/prometheus:v2.53.0', [{ number: 9090, name: 'web' }]);
+
+    // The one flow between the teams, written on both sides: web's egress and api's ingress.
+    teamA.allowTo(Peer.workload(api), [Port.tcp(8080)], { workload: web });
+
+    // Prometheus scrapes every pod's container port named 'metrics'.
+    for (const team of [teamA, teamB]) {
+      team.allowFrom(Peer.workload(prometheus), [Port.named('metrics')]);
+    }
+  }
+
+  /** A Deployment named `name` in `namespace`. */
+  private app(name: string, namespace: string, image: string, ports: kplus.ContainerPort[]): Workload {
+    return Workload.of(new kplus.Deployment(this, name, { metadata: { name, namespace }, containers: [{ image, ports }] }));
+  }
+}
+
+/** Adds the example's charts to `app`. */
+export function build(app: App = new App()): App {
+  new ZeroTrustChart(app, 'zero-trust-namespace');
+  return app;
+}
+
+if (require.main === module) build().synth();

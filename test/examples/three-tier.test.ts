@@ -1,0 +1,60 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'yaml';
+import { build } from '../../examples/three-tier/main';
+import { CONTEXT_PODS, EXAMPLES, policiesYaml, reachabilityWithContext, synthExample } from '../support/examples';
+import { expectFlowTable } from '../support/flow-table';
+
+const OTHERS = ['frontend', 'backend', 'database'].map((namespace) => ({ namespace, name: 'other', labels: { app: 'other' } }));
+const PODS = {
+  front: 'frontend/frontend',
+  back: 'backend/backend',
+  db: 'database/database',
+  fOther: 'frontend/other',
+  bOther: 'backend/other',
+  dOther: 'database/other',
+  ...CONTEXT_PODS,
+};
+
+describe('examples/three-tier', () => {
+  const manifests = synthExample(build);
+
+  test('synthesizes schema-valid namespaces, workloads, services and one policy per tier', () => {
+    expect(manifests.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
+      'Namespace /frontend', 'Deployment frontend/frontend', 'Service frontend/frontend',
+      'Namespace /backend', 'Deployment backend/backend', 'Service backend/backend',
+      'Namespace /database', 'Deployment database/database', 'Service database/database',
+      'NetworkPolicy frontend/frontend-netpol', 'NetworkPolicy backend/backend-netpol', 'NetworkPolicy database/database-netpol',
+    ]);
+    expect(policiesYaml(manifests)).toMatchSnapshot();
+  });
+
+  test('allows ingress-nginx → frontend :80/:443 → backend :8080 → database :5432 and DNS, nothing else', () => {
+    expectFlowTable(reachabilityWithContext(manifests, OTHERS), PODS, `
+      from\\to  front   back  db    fOther  bOther  dOther  nginx  dns        agent  curl
+      front     all     8080  -     -       -       -       -      53,53/udp  -      -
+      back      -       all   5432  -       -       -       -      53,53/udp  -      -
+      db        -       -     all   -       -       -       -      53,53/udp  -      -
+      fOther    -       -     -     all     all     all     all    all        all    all
+      bOther    -       -     -     all     all     all     all    all        all    all
+      dOther    -       -     -     all     all     all     all    all        all    all
+      nginx     80,443  -     -     all     all     all     all    all        all    all
+      dns       -       -     -     all     all     all     all    all        all    all
+      agent     -       -     -     all     all     all     all    all        all    all
+      curl      -       -     -     all     all     all     all    all        all    all
+    `);
+  });
+
+  test('`npx cdk8s synth` writes the same manifests', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'three-tier-'));
+    try {
+      execFileSync('npx', ['cdk8s', 'synth', '--output', outdir, '--check-upgrade=false'], { cwd: path.join(EXAMPLES, 'three-tier'), stdio: 'pipe', timeout: 60_000 });
+      const written = yaml.parseAllDocuments(fs.readFileSync(path.join(outdir, 'three-tier.k8s.yaml'), 'utf-8')).map((d) => d.toJSON());
+      expect(written).toEqual(manifests);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
