@@ -1,0 +1,135 @@
+import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, RuleModel, describeSource } from '../analyzer/cluster-model';
+import { ParsedCidr, parseCidr } from '../vocabulary/k8s-rules';
+import { Finding, FindingRuleInfo } from './finding';
+import { FindingOptions } from './finding-options';
+
+/**
+ * What every finding rule reads: the analyzer's model of the cluster, the options, and facts the
+ * model does not keep (whether a policy wrote `policyTypes`). Rules are pure functions of it.
+ */
+
+/** A finding before the rule's id, name and severity are attached. @internal */
+export interface FindingDraft {
+  readonly subject: string;
+  readonly objects: string[];
+  readonly message: string;
+  /** Overrides the rule's generic fix. */
+  readonly fix?: string;
+}
+
+/** A finding rule: what it is and how it checks. @internal */
+export interface FindingRuleDefinition extends FindingRuleInfo {
+  readonly check: (context: FindingContext) => FindingDraft[];
+}
+
+/** The input of every rule. @internal */
+export interface FindingContext {
+  readonly model: ClusterModel;
+  /** A stand-in pod for the cluster's DNS resolver (not in `model.pods`). */
+  readonly dnsPod: PodModel;
+  /** The port the DNS resolver listens on. */
+  readonly dnsPort: number;
+  readonly podCidrs: readonly ParsedCidr[];
+  readonly serviceCidrs: readonly ParsedCidr[];
+  /** Namespaces that hold pods or that a Namespace object declares. */
+  readonly knownNamespaces: ReadonlySet<string>;
+  /** Whether a policy's manifest wrote `policyTypes`; undefined when the manifest is not known. */
+  readonly policyTypesWritten: (policy: PolicyModel) => boolean | undefined;
+}
+
+/** Builds the context; throws an Error naming the option for a bad CIDR. @internal */
+export function buildFindingContext(model: ClusterModel, options: FindingOptions = {}, objects?: readonly any[]): FindingContext {
+  const dns = options.clusterDns ?? {};
+  const dnsPort = dns.port ?? 53;
+  const dnsNamespace = dns.namespace ?? 'kube-system';
+  // A scratch model builds the stand-in pod with the analyzer's own IP parsing and checks.
+  const dnsPod = new ClusterModel().addPod({
+    namespace: dnsNamespace,
+    name: '(cluster DNS)',
+    kind: 'ClusterDns',
+    labels: dns.podLabels ?? { 'k8s-app': 'kube-dns' },
+    ports: [
+      { name: 'dns', containerPort: dnsPort, protocol: 'UDP' },
+      { name: 'dns-tcp', containerPort: dnsPort, protocol: 'TCP' },
+    ],
+    ips: dns.ips ?? [],
+  });
+  const written = new Map<string, boolean>();
+  for (const entry of objects ?? []) {
+    const obj = entry?.object ?? entry;
+    if (obj?.kind !== 'NetworkPolicy') continue;
+    written.set(`${obj.metadata?.namespace ?? 'default'}/${obj.metadata?.name}`, Array.isArray(obj.spec?.policyTypes));
+  }
+  const knownNamespaces = new Set<string>([
+    ...model.pods.map((p) => p.namespace),
+    ...model.namespaces.filter((n) => n.declared).map((n) => n.name),
+  ]);
+  return {
+    model,
+    dnsPod,
+    dnsPort,
+    podCidrs: cidrs('podCidrs', options.podCidrs),
+    serviceCidrs: cidrs('serviceCidrs', options.serviceCidrs),
+    knownNamespaces,
+    policyTypesWritten: (policy) => (objects ? written.get(policy.id) : undefined),
+  };
+}
+
+function cidrs(option: string, texts: readonly string[] | undefined): ParsedCidr[] {
+  return (texts ?? []).map((text) => {
+    const parsed = parseCidr(text);
+    if (typeof parsed === 'string') throw new Error(`FindingOptions.${option}: '${text}' ${parsed}. Give CIDRs such as '10.244.0.0/16'`);
+    return parsed;
+  });
+}
+
+/** `Deployment shop/web` (a declared pod is a `Pod`). @internal */
+export function podObject(pod: PodModel): string {
+  return `${pod.kind === 'Declared' ? 'Pod' : pod.kind} ${pod.id}`;
+}
+
+/** `NetworkPolicy shop/db`. @internal */
+export function policyObject(policy: PolicyModel): string {
+  return `NetworkPolicy ${policy.id}`;
+}
+
+/** `NetworkPolicy shop/db (db.yaml, document 2)`, for messages. @internal */
+export function policyWhere(policy: PolicyModel): string {
+  const source = describeSource(policy.source).replace(/: $/, '');
+  return `NetworkPolicy '${policy.id}'${source && policy.source?.file !== undefined ? ` (${source})` : ''}`;
+}
+
+/** `spec.ingress[0].from[1]` or `spec.egress[2]`. @internal */
+export function rulePath(direction: Direction, ruleIndex: number, peerIndex?: number): string {
+  const list = direction === 'Ingress' ? 'ingress' : 'egress';
+  const peers = direction === 'Ingress' ? 'from' : 'to';
+  return `spec.${list}[${ruleIndex}]${peerIndex === undefined ? '' : `.${peers}[${peerIndex}]`}`;
+}
+
+/** Every rule of every policy, with its direction and index. @internal */
+export function eachRule(model: ClusterModel): { policy: PolicyModel; direction: Direction; index: number; rule: RuleModel }[] {
+  const out: { policy: PolicyModel; direction: Direction; index: number; rule: RuleModel }[] = [];
+  for (const policy of model.policies) {
+    policy.ingress.forEach((rule, index) => out.push({ policy, direction: 'Ingress', index, rule }));
+    policy.egress.forEach((rule, index) => out.push({ policy, direction: 'Egress', index, rule }));
+  }
+  return out;
+}
+
+/** Whether a peer is `{}` on its selector side: present and selecting everything. @internal */
+export function isEmptySelector(selector: PeerModel['podSelector']): boolean {
+  return selector !== undefined && Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0;
+}
+
+/** Attaches a rule's identity to its drafts. @internal */
+export function toFindings(rule: FindingRuleDefinition, drafts: readonly FindingDraft[]): Finding[] {
+  return drafts.map((d) => ({
+    id: rule.id,
+    rule: rule.rule,
+    severity: rule.severity,
+    subject: d.subject,
+    objects: d.objects,
+    message: d.message,
+    fix: d.fix ?? rule.fix,
+  }));
+}

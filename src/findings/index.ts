@@ -1,0 +1,3 @@
+export * from './finding';
+export * from './finding-options';
+export * from './network-policy-findings';

@@ -1,0 +1,57 @@
+import { App, Chart } from 'cdk8s';
+import { ClusterModel, LoadedObject } from '../analyzer/cluster-model';
+import { checkObjects } from '../analyzer/manifest-loader';
+import { Finding, FindingRuleInfo } from './finding';
+import { FindingOptions } from './finding-options';
+import { FINDING_RULES, analyzeFindings } from './finding-rules';
+import { sortFindings } from './severity-order';
+
+/**
+ * The guardrails' findings for a set of Kubernetes objects: pods no policy isolates, namespaces
+ * without a default deny, selectors that match nothing, egress that blocks DNS, ignored rules,
+ * peers wider than they look, ipBlocks over the cluster's ranges, ports some CNIs ignore and
+ * flows allowed at one side only. See `NetworkPolicyFindings.rules()` for the full list.
+ *
+ * @example
+ * const findings = NetworkPolicyFindings.ofChart(chart, { podCidrs: ['10.244.0.0/16'] });
+ * for (const f of findings) console.log(`${f.id} ${f.severity} ${f.message}`);
+ */
+export class NetworkPolicyFindings {
+  /**
+   * Every finding rule: id, name, severity, what it checks and the fix.
+   */
+  public static rules(): FindingRuleInfo[] {
+    return FINDING_RULES.map(({ id, rule, severity, summary, fix }) => ({ id, rule, severity, summary, fix }));
+  }
+
+  /**
+   * Findings for Kubernetes objects (parsed YAML or JSON).
+   * @param objects Namespaces, Pods, workloads and NetworkPolicies; other kinds are ignored
+   * @param options cluster facts and the rules to run
+   */
+  public static ofManifests(objects: any[], options?: FindingOptions): Finding[] {
+    const loaded: LoadedObject[] = objects.map((object, item) => ({ object, item }));
+    checkObjects(loaded);
+    return sortFindings(analyzeFindings(ClusterModel.fromObjects(loaded), options, objects));
+  }
+
+  /**
+   * Findings for what a chart synthesizes.
+   * @param chart the chart
+   * @param options cluster facts and the rules to run
+   */
+  public static ofChart(chart: Chart, options?: FindingOptions): Finding[] {
+    return NetworkPolicyFindings.ofManifests(chart.toJson(), options);
+  }
+
+  /**
+   * Findings for what every chart of an app synthesizes.
+   * @param app the app
+   * @param options cluster facts and the rules to run
+   */
+  public static ofApp(app: App, options?: FindingOptions): Finding[] {
+    return NetworkPolicyFindings.ofManifests(app.charts.flatMap((c) => c.toJson()), options);
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,83 @@
+import { PodModel } from '../analyzer/cluster-model';
+import { matchPeer, policySelects } from '../analyzer/evaluator';
+import { FindingSeverity } from './finding';
+import { FindingContext, FindingDraft, FindingRuleDefinition, eachRule, policyObject, policyWhere, rulePath } from './finding-context';
+
+/**
+ * Ports that do not do what they say: a named port that no destination pod declares (the entry
+ * allows nothing), and `endPort` ranges or SCTP, which some CNIs ignore or reject.
+ */
+
+function namedPortsUndeclared(context: FindingContext): FindingDraft[] {
+  const { model } = context;
+  const out: FindingDraft[] = [];
+  for (const { policy, direction, index, rule } of eachRule(model)) {
+    const named = rule.ports.filter((p) => typeof p.port === 'string');
+    if (named.length === 0) continue;
+    let destinations: PodModel[];
+    if (direction === 'Ingress') {
+      destinations = model.pods.filter((pod) => policySelects(policy, pod));
+    } else {
+      const candidates = [...model.pods, context.dnsPod];
+      destinations = rule.peers.length === 0 ? candidates : candidates.filter((pod) => rule.peers.some((peer) => matchPeer(model, policy, peer, pod).matched));
+    }
+    // With no known destination there is nothing to check against.
+    if (destinations.length === 0) continue;
+    for (const entry of named) {
+      if (destinations.some((pod) => pod.ports.some((p) => p.name === entry.port && p.protocol === entry.protocol))) continue;
+      const shown = destinations.filter((d) => d !== context.dnsPod).slice(0, 5).map((d) => d.id);
+      out.push({
+        subject: policy.id,
+        objects: [policyObject(policy)],
+        message: `${policyWhere(policy)}: ${rulePath(direction, index)} names port '${entry.port}'/${entry.protocol}, but no ${direction === 'Ingress' ? 'selected' : 'destination'} pod declares a ${entry.protocol} container port of that name (${shown.join(', ')}${destinations.length > 5 ? ', …' : ''}), so it allows nothing`,
+        fix: `Use the port number, or name the container port '${entry.port}' (protocol ${entry.protocol}) in the pod template.`,
+      });
+    }
+  }
+  return out;
+}
+
+function portFeature(context: FindingContext, feature: 'endPort' | 'SCTP'): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  for (const { policy, direction, index, rule } of eachRule(context.model)) {
+    const used = rule.ports.filter((p) => (feature === 'endPort' ? p.endPort !== undefined : p.protocol === 'SCTP'));
+    if (used.length === 0) continue;
+    const shown = used.map((p) => `${p.port ?? 'every port'}${p.endPort !== undefined ? `-${p.endPort}` : ''}/${p.protocol}`).join(', ');
+    out.push({
+      subject: policy.id,
+      objects: [policyObject(policy)],
+      message: feature === 'endPort'
+        ? `${policyWhere(policy)}: ${rulePath(direction, index)} uses a port range (${shown}); CNIs that do not support endPort treat it as the first port only`
+        : `${policyWhere(policy)}: ${rulePath(direction, index)} uses SCTP (${shown}); some CNIs do not support SCTP and ignore or reject the rule`,
+    });
+  }
+  return out;
+}
+
+/** @internal */
+export const PORT_RULES: FindingRuleDefinition[] = [
+  {
+    id: 'NP017',
+    rule: 'named-port-undeclared',
+    severity: FindingSeverity.WARNING,
+    summary: 'A named port in a rule that no destination pod declares as a container port: the entry allows nothing.',
+    fix: 'Use the port number, or declare a container port with that name and protocol on the destination pods.',
+    check: namedPortsUndeclared,
+  },
+  {
+    id: 'NP018',
+    rule: 'port-range-end-port',
+    severity: FindingSeverity.WARNING,
+    summary: 'A port range (endPort): CNIs without endPort support allow only its first port.',
+    fix: "Check that your CNI supports endPort (Kubernetes 1.25+ and e.g. Calico, Cilium), or list the ports one by one.",
+    check: (c) => portFeature(c, 'endPort'),
+  },
+  {
+    id: 'NP019',
+    rule: 'sctp-port',
+    severity: FindingSeverity.WARNING,
+    summary: 'An SCTP port: some CNIs do not support SCTP in NetworkPolicies.',
+    fix: 'Check that your CNI supports SCTP NetworkPolicies before relying on the rule.',
+    check: (c) => portFeature(c, 'SCTP'),
+  },
+];
