@@ -109,6 +109,28 @@ describe('ThreeTierApp', () => {
     `);
   });
 
+  test('tiers as whole namespaces: every pod of each tier namespace, both sides still written', () => {
+    const chart = chartWithoutNamespace();
+    new ThreeTierApp(chart, 'app', { frontend: Workload.allPods('web'), backend: Workload.allPods('api'), database: Workload.allPods('data') });
+    const { reach, ids } = analyze(chart, {
+      nginx: SHOP.nginx,
+      front: { namespace: 'web', name: 'frontend', labels: { app: 'frontend' } },
+      back: { namespace: 'api', name: 'backend', labels: { app: 'backend' } },
+      db: { namespace: 'data', name: 'database', labels: { app: 'database' } },
+      far: SHOP.far,
+      dns: SHOP.dns,
+    });
+    expectFlowTable(reach, ids, `
+      from\\to  nginx  front   back  db    far  dns
+      nginx     all    80,443  -     -     all  all
+      front     -      all     8080  -     -    53,53/udp
+      back      -      -       all   5432  -    53,53/udp
+      db        -      -       -     all   -    53,53/udp
+      far       all    -       -     -     all  all
+      dns       all    -       -     -     all  all
+    `);
+  });
+
   test('a custom ingress controller namespace replaces ingress-nginx', () => {
     const { reach, ids } = analyze(shopApp({ ingressControllerNamespace: 'traefik' }), {
       ...SHOP,
