@@ -10,7 +10,9 @@ import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 // In your own project: import { ThreeTierApp, Workload } from 'cdk8s-netpol';
-import { ThreeTierApp, Workload } from '../../src';
+// Here the layers are imported from source directly: ts-node then skips the analyzer (faster synth).
+import { ThreeTierApp } from '../../src/constructs';
+import { Workload } from '../../src/vocabulary';
 
 export class ThreeTierChart extends Chart {
   constructor(scope: Construct, id: string) {
