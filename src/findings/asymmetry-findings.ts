@@ -1,6 +1,7 @@
 import { PortRange, allowedPortRanges, formatPortRanges } from '../analyzer/allowed-ports';
 import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, PortRuleModel } from '../analyzer/cluster-model';
 import { matchPeer, policySelects } from '../analyzer/evaluator';
+import { subtractPortRanges as subtract } from '../analyzer/port-range-set';
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, isEmptySelector, podObject } from './finding-context';
 
@@ -42,30 +43,6 @@ function namedGrants(model: ClusterModel, direction: Direction, subject: PodMode
     }
   }
   return { ranges, policies };
-}
-
-/** `a` minus `b`, per protocol. */
-function subtract(a: readonly PortRange[], b: readonly PortRange[]): PortRange[] {
-  const out: PortRange[] = [];
-  for (const protocol of PROTOCOLS) {
-    let pieces = a.filter((r) => r.protocol === protocol).map((r) => [r.startPort, r.endPort] as [number, number]);
-    for (const cut of b.filter((r) => r.protocol === protocol)) {
-      pieces = pieces.flatMap(([lo, hi]) => {
-        if (cut.endPort < lo || cut.startPort > hi) return [[lo, hi] as [number, number]];
-        const left: [number, number][] = lo < cut.startPort ? [[lo, cut.startPort - 1]] : [];
-        const right: [number, number][] = hi > cut.endPort ? [[cut.endPort + 1, hi]] : [];
-        return [...left, ...right];
-      });
-    }
-    const merged = pieces.sort((x, y) => x[0] - y[0]).reduce<[number, number][]>((acc, r) => {
-      const last = acc[acc.length - 1];
-      if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
-      else acc.push([r[0], r[1]]);
-      return acc;
-    }, []);
-    out.push(...merged.map(([startPort, endPort]) => ({ protocol, startPort, endPort })));
-  }
-  return out;
 }
 
 /**

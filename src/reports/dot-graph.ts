@@ -1,0 +1,34 @@
+import { DrawOptions, FlowGraph, drawnEdges } from './flow-graph';
+
+/**
+ * A Graphviz DOT graph of the allowed flows: a cluster per namespace, a node per pod, one edge per
+ * pair labelled with its ports. Pods isolated in neither direction are drawn dashed, and the
+ * flows no policy restricts (the source not isolated for egress, the destination not for ingress)
+ * are left out unless asked for. Render with
+ * `dot -Tsvg`.
+ */
+
+const quote = (text: string): string => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** Renders the graph as DOT. @internal */
+export function renderDot(graph: FlowGraph, options: DrawOptions = {}): string {
+  const lines = [
+    'digraph netpol {',
+    '  // Allowed flows between pods (one edge per pair, with its ports). A pod always reaches itself;',
+    '  // addresses outside the cluster (ipBlock peers, rules without peers) are not drawn.',
+    '  // Dashed pods are isolated in neither direction. Flows no policy restricts (source not isolated for egress, destination not for ingress) are not drawn.',
+    '  rankdir=LR;',
+    '  node [shape=box, style=rounded];',
+  ];
+  graph.namespaces.forEach((ns, i) => {
+    lines.push(`  subgraph cluster_${i} {`, `    label=${quote(`namespace ${ns}`)};`);
+    for (const node of graph.nodes.filter((n) => n.namespace === ns)) {
+      const open = !node.ingressIsolated && !node.egressIsolated;
+      lines.push(`    ${quote(node.id)} [label=${quote(node.name)}${open ? ', style="rounded,dashed"' : ''}];`);
+    }
+    lines.push('  }');
+  });
+  for (const edge of drawnEdges(graph, options)) lines.push(`  ${quote(edge.from)} -> ${quote(edge.to)} [label=${quote(edge.label)}];`);
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}

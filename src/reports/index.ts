@@ -1,0 +1,5 @@
+export * from './flow-graph';
+export * from './mermaid-diagram';
+export * from './dot-graph';
+export * from './markdown-report';
+export * from './flow-diff';

@@ -1,0 +1,46 @@
+import { DrawOptions, FlowGraph, drawnEdges } from './flow-graph';
+
+/**
+ * A Mermaid flowchart of the allowed flows: a subgraph per namespace, a node per pod, one edge
+ * per pair labelled with its ports. Pods isolated in neither direction are drawn dashed, and the
+ * flows no policy restricts (the source not isolated for egress, the destination not for ingress)
+ * are left out unless asked for.
+ */
+
+function ids(graph: FlowGraph): Map<string, string> {
+  const out = new Map<string, string>();
+  const used = new Set<string>();
+  for (const node of graph.nodes) {
+    const base = `${node.namespace}__${node.name}`.replace(/[^A-Za-z0-9_]/g, '_');
+    let id = base;
+    for (let i = 2; used.has(id); i++) id = `${base}_${i}`;
+    used.add(id);
+    out.set(node.id, id);
+  }
+  return out;
+}
+
+const quote = (text: string): string => `"${text.replace(/"/g, '#quot;')}"`;
+
+/** Renders the graph as a Mermaid flowchart (without the ``` fence). @internal */
+export function renderMermaid(graph: FlowGraph, options: DrawOptions = {}): string {
+  const id = ids(graph);
+  const lines = [
+    'flowchart LR',
+    '  %% Allowed flows between pods (one edge per pair, with its ports). A pod always reaches itself;',
+    '  %% addresses outside the cluster (ipBlock peers, rules without peers) are not drawn.',
+    '  %% Dashed pods are isolated in neither direction. Flows no policy restricts (source not isolated for egress, destination not for ingress) are not drawn.',
+  ];
+  graph.namespaces.forEach((ns, i) => {
+    lines.push(`  subgraph ns${i}[${quote(`namespace ${ns}`)}]`);
+    for (const node of graph.nodes.filter((n) => n.namespace === ns)) lines.push(`    ${id.get(node.id)}[${quote(node.name)}]`);
+    lines.push('  end');
+  });
+  for (const edge of drawnEdges(graph, options)) lines.push(`  ${id.get(edge.from)} -->|${quote(edge.label)}| ${id.get(edge.to)}`);
+  const open = graph.nodes.filter((n) => !n.ingressIsolated && !n.egressIsolated);
+  if (open.length > 0) {
+    lines.push('  classDef unisolated stroke-dasharray: 5 5');
+    lines.push(`  class ${open.map((n) => id.get(n.id)).join(',')} unisolated`);
+  }
+  return `${lines.join('\n')}\n`;
+}
