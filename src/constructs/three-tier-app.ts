@@ -192,8 +192,8 @@ export class ThreeTierApp extends Construct {
       ports: props.frontendPorts ?? [Port.HTTP, Port.HTTPS],
       dns,
     });
-    this.tierFlow('FrontendToBackend', this.frontend, this.backend, props.backendPorts ?? [Port.tcp(8080)], dns);
-    this.tierFlow('BackendToDatabase', this.backend, this.database, props.databasePorts ?? [Port.POSTGRES], dns);
+    new AllowFrom(this, 'FrontendToBackend', { to: this.backend, from: [Peer.workload(this.frontend)], ports: props.backendPorts ?? [Port.tcp(8080)], dns });
+    new AllowFrom(this, 'BackendToDatabase', { to: this.database, from: [Peer.workload(this.backend)], ports: props.databasePorts ?? [Port.POSTGRES], dns });
 
     (props.extraIngress ?? []).forEach((extra, index) => {
       const to = tiers.find(([tier]) => tier === extra.tier)?.[1];
@@ -210,15 +210,6 @@ export class ThreeTierApp extends Construct {
         dns,
       });
     }
-  }
-
-  /**
-   * Writes both sides of a flow between two tiers explicitly: a tier given as every pod of a
-   * namespace (`Workload.allPods`) is not a workload peer, so `AllowFrom` alone would not write its egress.
-   */
-  private tierFlow(id: string, from: Workload, to: Workload, ports: Port[], dns: DnsResolver): void {
-    new AllowFrom(this, id, { to, from: [Peer.workload(from)], ports, allowSourceEgress: false, dns });
-    new AllowTo(this, `${id}Egress`, { from, to: [Peer.workload(to)], ports, allowDestinationIngress: false, dns });
   }
 
   /** Two tiers on the same pods would merge their rules and let the frontend reach the database. */

@@ -190,8 +190,9 @@ function podsPeer(namespace: string, selector: LabelSelector, workload?: Resolve
   return {
     key: `pods|${namespace}|${JSON.stringify(pods)}`,
     description: selector.isEmpty ? `namespace ${namespace}` : `pods ${selector} in ${namespace}`,
-    // A whole namespace is not one workload: writing its side would isolate every pod in it.
-    workload: selector.isEmpty ? undefined : workload ?? { namespace, selector, name: Object.values(selector.labels).join('-') || 'selected-pods' },
+    // A namespace named as a peer is not a workload: writing its side would isolate every pod in it
+    // by surprise. Peer.workload(Workload.allPods(ns)) says so explicitly, and gets its side written.
+    workload: workload ?? (selector.isEmpty ? undefined : { namespace, selector, name: Object.values(selector.labels).join('-') || 'selected-pods' }),
     render: (policyNamespace) => {
       if (policyNamespace === namespace) return { podSelector: pods };
       return selector.isEmpty ? { namespaceSelector: nameSelector(namespace) } : { namespaceSelector: nameSelector(namespace), podSelector: pods };

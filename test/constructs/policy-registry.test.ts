@@ -78,6 +78,18 @@ describe('rules are merged into the smallest set of policies', () => {
     expect(policiesOf(chart).filter((p) => p.spec.podSelector.matchLabels?.tier === 'api')).toHaveLength(1);
   });
 
+  test('a whole namespace given as a workload gets its side written; a namespace given as a peer does not', () => {
+    const chart = chartIn('shop');
+    new AllowFrom(chart, 'a', { to: api, from: [Peer.workload(Workload.allPods('batch'))], ports: [Port.HTTP] });
+    new AllowFrom(chart, 'b', { to: api, from: [Peer.namespace('monitoring')], ports: [Port.tcp(9090)] });
+    const policies = policiesOf(chart);
+    expect(policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['shop/api-netpol', 'batch/all-pods-netpol']);
+    expect(policies[1].spec.egress).toContainEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app: 'api' } } }],
+      ports: [{ protocol: 'TCP', port: 80 }],
+    });
+  });
+
   test('policyTypes is always explicit and lists exactly the isolated directions', () => {
     const chart = chartIn('shop');
     new AllowFrom(chart, 'a', { to: api, from: [web], ports: [Port.HTTP] });
