@@ -1,12 +1,13 @@
 import { Reachability } from '../analyzer';
-import { buildAnalysisReport, FINDING_PRODUCERS } from './analysis-report';
+import { ANALYZE_FLAGS, ANALYZE_VALUE_OPTIONS, runAnalyze } from './analyze-command';
 import { ParsedArgs, UsageError, outputOption, parseArgs, portOption, protocolOption } from './cli-args';
-import { formatReportMarkdown, formatReportText } from './report-format';
+import { DIFF_FLAGS, DIFF_VALUE_OPTIONS, runDiff } from './diff-command';
+import { FINDING_OPTIONS_HELP, FINDING_VALUE_OPTIONS } from './finding-cli-options';
 import { ManifestError } from '../analyzer/cluster-model';
 
 /**
  * The `cdk8s-netpol` command line: probe, explain and analyze NetworkPolicies in manifest files.
- * Exit codes: 0 success, 1 analyze found errors, 2 bad usage or unreadable/invalid input.
+ * Exit codes: 0 success, 1 analyze or diff found what --fail-on* asks about, 2 bad usage or unreadable/invalid input.
  */
 
 /** Where the CLI writes; tests capture it. @internal */
@@ -27,11 +28,15 @@ Commands:
   explain  PATH... --from NS/POD --to NS/POD --port N [--protocol TCP|UDP|SCTP]
            The verdict for one connection and why: the policies isolating each side, the rule
            that allows it, or the nearest miss.
-  analyze  PATH... [--output text|json|markdown]
-           Every pod's isolation, the allowed flows and findings.
+  analyze  PATH... [--output text|json|markdown|mermaid|dot] [--fail-on error|warning|info|never]
+           Every pod's isolation, the allowed flows and the guardrails' findings (NP001-NP020),
+           or a picture of the allowed flows.
+  diff     OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change]
+           Which flows a change opens and which it closes, per pair of pods and port.
 
 Pods are named namespace/name (plain name when unique). Run 'cdk8s-netpol <command> --help' for
-one command. Exit codes: 0 ok, 1 analyze reported errors, 2 bad usage or input.
+one command. Exit codes: 0 ok, 1 analyze found findings at --fail-on or diff found what
+--fail-on-open/--fail-on-change ask about, 2 bad usage or input.
 `;
 
 const COMMAND_USAGE: Record<string, string> = {
@@ -52,11 +57,23 @@ Explains whether one pod may connect to another on a port, and why.
   --protocol P     TCP (default), UDP or SCTP
   --output F       text (default) or json
 `,
-  analyze: `Usage: cdk8s-netpol analyze PATH... [--output text|json|markdown]
+  analyze: `Usage: cdk8s-netpol analyze PATH... [--output text|json|markdown|mermaid|dot] [options]
 
 Reports every pod's ingress/egress isolation, the flows allowed between different pods (with
-their ports) and findings. Exits 1 when a finding is an error.
-  --output F       text (default), json or markdown
+their ports) and the guardrails' findings (NP001-NP020, each with the objects involved and the fix).
+  --output F          text (default), json, markdown (isolation table, flow matrix, diagram,
+                      findings, suppressions), mermaid (flowchart) or dot (Graphviz)
+  --report FILE       also write the Markdown report to FILE
+  --open-flows        in pictures, also draw flows no policy restricts
+${FINDING_OPTIONS_HELP}`,
+  diff: `Usage: cdk8s-netpol diff OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change]
+
+Compares two versions of the manifests (files or directories): the flows the new version opens
+and those it closes, per pair of pods and port. Pods of one version only are analyzed in the
+other as they are.
+  --output F          text (default), json or markdown
+  --fail-on-open      exit 1 when the change opens a flow
+  --fail-on-change    exit 1 when the change opens or closes a flow
 `,
 };
 
@@ -81,7 +98,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     switch (command) {
       case 'probe': return probe(parseArgs(rest, ['port', 'protocol', 'output'], ['help']), io);
       case 'explain': return explain(parseArgs(rest, ['port', 'protocol', 'output', 'from', 'to'], ['help']), io);
-      default: return analyze(parseArgs(rest, ['output'], ['help']), io);
+      case 'diff': return diff(parseArgs(rest, DIFF_VALUE_OPTIONS, DIFF_FLAGS), io);
+      default: return analyze(parseArgs(rest, [...ANALYZE_VALUE_OPTIONS, ...FINDING_VALUE_OPTIONS], ANALYZE_FLAGS), io);
     }
   } catch (e: any) {
     if (e instanceof UsageError) {
@@ -176,10 +194,10 @@ function explain(args: ParsedArgs, io: CliIo): number {
 
 function analyze(args: ParsedArgs, io: CliIo): number {
   if (helpRequested(args, 'analyze', io)) return 0;
-  const output = outputOption(args, ['text', 'json', 'markdown']);
-  const report = buildAnalysisReport(load(args), FINDING_PRODUCERS);
-  if (output === 'json') io.out(`${JSON.stringify(report, undefined, 2)}\n`);
-  else if (output === 'markdown') io.out(formatReportMarkdown(report));
-  else io.out(formatReportText(report));
-  return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+  return runAnalyze(args, io);
+}
+
+function diff(args: ParsedArgs, io: CliIo): number {
+  if (helpRequested(args, 'diff', io)) return 0;
+  return runDiff(args, io);
 }

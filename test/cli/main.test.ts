@@ -78,8 +78,8 @@ describe('cdk8s-netpol explain', () => {
 
 describe('cdk8s-netpol analyze', () => {
   test('text: isolation, flows with ports, findings', async () => {
-    const { code, out } = await run('analyze', shop);
-    expect(code).toBe(0);
+    const { code, out } = await run('analyze', shop, '--rules', 'NP008');
+    expect(code).toBe(1);
     expect(out).toBe([
       'Pods: 4, NetworkPolicies: 4',
       '',
@@ -102,7 +102,8 @@ describe('cdk8s-netpol analyze', () => {
       '  shop/web -> shop/api: TCP 9000',
       '  shop/api -> shop/db: TCP 5432',
       '',
-      'Findings: 0',
+      'Findings: 3',
+      ...['Deployment shop/api', 'StatefulSet shop/db', 'Deployment shop/web'].map((pod) => `  [error] NP008: ${pod} is isolated for egress by shop/default-deny${pod.endsWith('db') ? '' : `, ${pod.split(' ')[1]}`} and no egress rule reaches the cluster DNS (pods k8s-app=kube-dns in 'kube-system') on 53/UDP, so it cannot resolve any name. Fix: Allow egress to the cluster DNS on port 53 over UDP and TCP (AllowDnsEgress, or DefaultDeny, which keeps DNS); with another resolver, set clusterDns.`),
       '',
     ].join('\n'));
   });
@@ -111,10 +112,14 @@ describe('cdk8s-netpol analyze', () => {
     const json = JSON.parse((await run('analyze', shop, '--output', 'json')).out);
     expect(json.flows[1]).toEqual({ from: 'shop/web', to: 'shop/api', ports: [{ protocol: 'TCP', startPort: 9000, endPort: 9000 }], summary: 'TCP 9000', unrestricted: false });
     expect(json.pods).toHaveLength(4);
-    expect(json.findings).toEqual([]);
+    expect(json.findings.map((f: any) => `${f.id} ${f.subject}`)).toEqual([
+      'NP008 shop/api', 'NP008 shop/db', 'NP008 shop/web',
+      'NP001 monitoring/prometheus', 'NP002 monitoring/prometheus', 'NP003 monitoring', 'NP004 monitoring',
+      'NP009 shop/api', 'NP009 shop/db', 'NP009 shop/web',
+    ]);
     const md = (await run('analyze', shop, '--output', 'markdown')).out;
-    expect(md).toContain('| monitoring/prometheus | **not isolated** | **not isolated** |');
-    expect(md).toContain('| shop/web | shop/api | TCP 9000 |');
+    expect(md).toContain('| monitoring/prometheus | Deployment | **open** | **open** |');
+    expect(md).toContain('| **shop/web** | — | · | TCP 9000 | — |');
   });
 
   test('unrestricted flows are marked', async () => {
@@ -134,7 +139,7 @@ describe('usage and input errors', () => {
     [['probe', 'SHOP', '--port'], 'option --port needs a value'],
     [['probe', 'SHOP', '--port', '80', '--frm', 'x'], "unknown option '--frm'"],
     [['explain', 'SHOP', '--port', '80', '--from', 'web'], '--from and --to are required'],
-    [['analyze', 'SHOP', '--output', 'html'], "--output 'html' must be one of: text, json, markdown"],
+    [['analyze', 'SHOP', '--output', 'html'], "--output 'html' must be one of: text, json, markdown, mermaid, dot"],
     [['frobnicate'], "unknown command 'frobnicate'"],
   ])('%j exits 2: %s', async (argv, message) => {
     const { code, out, err } = await run(...argv.map((a) => (a === 'SHOP' ? shop : a)));

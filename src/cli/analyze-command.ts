@@ -1,0 +1,73 @@
+import * as fs from 'fs';
+import { Reachability } from '../analyzer';
+import { loadManifestFiles } from '../analyzer/manifest-loader';
+import { applySuppressions } from '../findings/apply-suppressions';
+import { Finding } from '../findings/finding';
+import { analyzeFindings } from '../findings/finding-rules';
+import { atLeast, sortFindings } from '../findings/severity-order';
+import { buildFlowGraph, renderDot, renderMarkdownReport, renderMermaid } from '../reports';
+import { buildAnalysisReport, Finding as ReportFinding } from './analysis-report';
+import { ParsedArgs, UsageError, outputOption } from './cli-args';
+import { failOnOption, findingOptions, suppressionsOption } from './finding-cli-options';
+import { formatReportText } from './report-format';
+
+/**
+ * `cdk8s-netpol analyze`: every pod's isolation, the allowed flows and the guardrails' findings,
+ * as text, JSON, Markdown, a Mermaid flowchart or a DOT graph; exit code 1 when a finding at or
+ * above `--fail-on` remains after suppressions.
+ */
+
+/** Where a command writes. @internal */
+export interface CommandIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** The analyze command's options. @internal */
+export const ANALYZE_VALUE_OPTIONS = ['output', 'report'];
+
+/** The analyze command's boolean flags. @internal */
+export const ANALYZE_FLAGS = ['help', 'open-flows'];
+
+function forTextReport(f: Finding): ReportFinding {
+  return { severity: f.severity, code: f.id, message: `${f.message}. Fix: ${f.fix}` };
+}
+
+/**
+ * Runs `analyze` on parsed arguments.
+ * @returns the exit code
+ * @internal
+ */
+export function runAnalyze(args: ParsedArgs, io: CommandIo): number {
+  const output = outputOption(args, ['text', 'json', 'markdown', 'mermaid', 'dot']);
+  const options = findingOptions(args);
+  const failOn = failOnOption(args);
+  const suppressions = suppressionsOption(args);
+  if (args.positional.length === 0) throw new UsageError('give at least one manifest file or directory');
+  const reach = Reachability.fromFiles(args.positional);
+  // The raw objects too: whether a policy wrote policyTypes is not in the model (NP011).
+  const objects = loadManifestFiles(args.positional);
+  const { active, suppressed, unused } = applySuppressions(sortFindings(analyzeFindings(reach._model, options, objects)), suppressions);
+  const graph = buildFlowGraph(reach);
+  const draw = { openFlows: args.flags.has('open-flows') };
+  const markdown = (): string => renderMarkdownReport({ graph, findings: active, suppressed, suppressions, draw });
+  if (output === 'json') {
+    const report = buildAnalysisReport(reach, []);
+    io.out(`${JSON.stringify({ ...report, findings: active, suppressed: suppressed.map((s) => ({ ...s.finding, reason: s.suppression.reason })) }, undefined, 2)}\n`);
+  } else if (output === 'markdown') {
+    io.out(markdown());
+  } else if (output === 'mermaid') {
+    io.out(renderMermaid(graph, draw));
+  } else if (output === 'dot') {
+    io.out(renderDot(graph, draw));
+  } else {
+    const report = buildAnalysisReport(reach, [() => active.map(forTextReport)]);
+    let text = formatReportText(report);
+    if (suppressed.length) text += `Suppressed: ${suppressed.length}\n${suppressed.map((s) => `  ${s.finding.id} ${s.finding.subject}: ${s.suppression.reason}\n`).join('')}`;
+    io.out(text);
+  }
+  for (const s of unused) io.err(`cdk8s-netpol analyze: suppression ${s.id} '${s.subject}' matches no finding; remove it?\n`);
+  const report = args.options.get('report');
+  if (report !== undefined) fs.writeFileSync(report, markdown());
+  return failOn !== undefined && active.some((f) => atLeast(f.severity, failOn)) ? 1 : 0;
+}
