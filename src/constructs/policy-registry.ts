@@ -28,6 +28,8 @@ interface Target {
   readonly egress: DirectionRules;
   /** The rules of each resolver asked for by constructs that egress-isolate this workload. */
   readonly dns: Map<string, DnsRules>;
+  /** This workload as a peer, for the other side of its flows; made on first use. */
+  asPeer?: ResolvedPeer;
 }
 
 /**
@@ -67,6 +69,8 @@ export class PolicyRegistry {
 
   private readonly targets = new Map<string, Target>();
   private readonly names = new Set<string>();
+  /** The first peer resolved for each key: rules share it, so memory grows with distinct peers, not grants. */
+  private readonly peers = new Map<string, ResolvedPeer>();
 
   private constructor() {}
 
@@ -94,7 +98,8 @@ export class PolicyRegistry {
       const other = peer._resolve(resolved.namespace, requester);
       this.grant(requester, target, direction, other, ports, options.dns);
       if (options.bothSides && other.workload) {
-        this.grant(requester, this.target(requester, other.workload), opposite, Peer._ofWorkload(resolved), ports, options.dns);
+        target.asPeer ??= Peer._ofWorkload(resolved);
+        this.grant(requester, this.target(requester, other.workload), opposite, target.asPeer, ports, options.dns);
       }
     }
   }
@@ -108,8 +113,16 @@ export class PolicyRegistry {
     const rules = this.rules(target, direction);
     rules.isolated = true;
     const existing = rules.peers.get(peer.key);
-    rules.peers.set(peer.key, { peer, ports: mergePorts(existing?.ports ?? [], ports) });
+    rules.peers.set(peer.key, { peer: existing?.peer ?? this.shared(peer), ports: mergePorts(existing?.ports ?? [], ports) });
     if (direction === PolicyDirection.EGRESS) this.keepDns(requester, target, dns, false);
+  }
+
+  /** `peer`, or the equal one seen first (equal keys render equal entries in every namespace). */
+  private shared(peer: ResolvedPeer): ResolvedPeer {
+    const known = this.peers.get(peer.key);
+    if (known) return known;
+    this.peers.set(peer.key, peer);
+    return peer;
   }
 
   /**
@@ -235,14 +248,14 @@ function portSortKey(port: Port): string {
 /** A DNS-1123 name of at most 63 characters; a hash of `key` is appended when asked or when truncated. */
 function policyName(base: string, key: string, withHash: boolean): string {
   const suffix = '-netpol';
-  const hash = createHash('sha256').update(key).digest('hex').slice(0, 8);
+  const hash = () => createHash('sha256').update(key).digest('hex').slice(0, 8);
   let stem = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
   const room = 63 - suffix.length - (withHash ? 9 : 0);
   const truncated = stem.length > room;
   if (truncated || stem.length === 0) {
-    stem = `${stem.slice(0, 63 - suffix.length - 9).replace(/-+$/, '')}-${hash}`.replace(/^-/, '');
+    stem = `${stem.slice(0, 63 - suffix.length - 9).replace(/-+$/, '')}-${hash()}`.replace(/^-/, '');
   } else if (withHash) {
-    stem = `${stem}-${hash}`;
+    stem = `${stem}-${hash()}`;
   }
   return `${stem}${suffix}`;
 }
