@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import { parseAllDocuments } from 'yaml';
+import { ParsedArgs, UsageError } from './cli-args';
+import { checkSuppression } from '../findings/apply-suppressions';
 import { FindingSeverity } from '../findings/finding';
 import { ClusterDns, FindingOptions } from '../findings/finding-options';
-import { FindingSuppression } from '../findings/finding-suppression';
-import { checkSuppression } from '../findings/apply-suppressions';
 import { findRule } from '../findings/finding-rules';
+import { FindingSuppression } from '../findings/finding-suppression';
 import { parseSeverity } from '../findings/severity-order';
 import { parseCidr, parseIp } from '../vocabulary/k8s-rules';
-import { ParsedArgs, UsageError } from './cli-args';
 
 /**
  * The options `analyze` reads for the guardrails' findings: cluster facts (CIDRs, where DNS

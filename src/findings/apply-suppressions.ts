@@ -1,6 +1,6 @@
 import { Finding } from './finding';
-import { FindingSuppression } from './finding-suppression';
 import { findRule } from './finding-rules';
+import { FindingSuppression } from './finding-suppression';
 
 /** A finding and the suppression that matched it. @internal */
 export interface SuppressedFinding {

@@ -1,9 +1,9 @@
+import { FindingSeverity } from './finding';
+import { FindingContext, FindingDraft, FindingRuleDefinition, isEmptySelector, podObject } from './finding-context';
 import { PortRange, allowedPortRanges, formatPortRanges } from '../analyzer/allowed-ports';
 import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, PortRuleModel } from '../analyzer/cluster-model';
 import { matchPeer, policySelects } from '../analyzer/evaluator';
 import { subtractPortRanges as subtract } from '../analyzer/port-range-set';
-import { FindingSeverity } from './finding';
-import { FindingContext, FindingDraft, FindingRuleDefinition, isEmptySelector, podObject } from './finding-context';
 
 /**
  * Flows allowed at one side but blocked at the other: B's ingress names A (a rule whose peer picks
@@ -30,7 +30,12 @@ function entryRanges(entry: PortRuleModel, destination: PodModel): PortRange[] {
 }
 
 /** The ports that rules of `subject`'s isolating policies open to `peer` by naming it. */
-function namedGrants(model: ClusterModel, direction: Direction, subject: PodModel, peer: PodModel, destination: PodModel): { ranges: PortRange[]; policies: PolicyModel[] } {
+interface NamedGrants {
+  readonly ranges: PortRange[];
+  readonly policies: PolicyModel[];
+}
+
+function namedGrants(model: ClusterModel, direction: Direction, subject: PodModel, peer: PodModel, destination: PodModel): NamedGrants {
   const ranges: PortRange[] = [];
   const policies: PolicyModel[] = [];
   for (const policy of model.policies) {

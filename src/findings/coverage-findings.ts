@@ -1,7 +1,7 @@
-import { Direction, PodModel } from '../analyzer/cluster-model';
-import { policySelects } from '../analyzer/evaluator';
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, podObject } from './finding-context';
+import { Direction, PodModel } from '../analyzer/cluster-model';
+import { policySelects } from '../analyzer/evaluator';
 
 /**
  * Pods that no policy isolates: every connection in that direction is allowed

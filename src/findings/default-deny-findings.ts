@@ -1,6 +1,6 @@
-import { Direction, PolicyModel } from '../analyzer/cluster-model';
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, isEmptySelector } from './finding-context';
+import { Direction, PolicyModel } from '../analyzer/cluster-model';
 
 /**
  * Namespaces without a namespace-wide default deny (kubeaudit `netpols`): a policy whose
@@ -36,7 +36,7 @@ export const DEFAULT_DENY_RULES: FindingRuleDefinition[] = [
     rule: 'namespace-without-default-deny-ingress',
     severity: FindingSeverity.WARNING,
     summary: 'A namespace without a default-deny ingress policy (podSelector {}, Ingress in policyTypes).',
-    fix: "Add DefaultDeny to the namespace, or a NetworkPolicy with podSelector {} and policyTypes [Ingress] and no ingress rules.",
+    fix: 'Add DefaultDeny to the namespace, or a NetworkPolicy with podSelector {} and policyTypes [Ingress] and no ingress rules.',
     check: (c) => missingDefaultDeny(c, 'Ingress'),
   },
   {

@@ -1,7 +1,7 @@
-import { PodModel } from '../analyzer/cluster-model';
-import { judgeDirection } from '../analyzer/evaluator';
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, podObject } from './finding-context';
+import { PodModel } from '../analyzer/cluster-model';
+import { judgeDirection } from '../analyzer/evaluator';
 
 /**
  * Egress isolation that blocks name resolution: an egress-isolated pod whose egress rules do not

@@ -1,7 +1,7 @@
-import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, RuleModel, describeSource } from '../analyzer/cluster-model';
-import { ParsedCidr, parseCidr } from '../vocabulary/k8s-rules';
 import { Finding, FindingRuleInfo } from './finding';
 import { FindingOptions } from './finding-options';
+import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, RuleModel, describeSource } from '../analyzer/cluster-model';
+import { ParsedCidr, parseCidr } from '../vocabulary/k8s-rules';
 
 /**
  * What every finding rule reads: the analyzer's model of the cluster, the options, and facts the

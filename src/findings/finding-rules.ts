@@ -1,4 +1,3 @@
-import { ClusterModel } from '../analyzer/cluster-model';
 import { ASYMMETRY_RULES } from './asymmetry-findings';
 import { COVERAGE_RULES } from './coverage-findings';
 import { DEFAULT_DENY_RULES } from './default-deny-findings';
@@ -11,6 +10,7 @@ import { PEER_RULES } from './peer-findings';
 import { POLICY_TYPE_RULES } from './policy-type-findings';
 import { PORT_RULES } from './port-findings';
 import { SELECTOR_RULES } from './selector-findings';
+import { ClusterModel } from '../analyzer/cluster-model';
 
 /** Every finding rule, in id order. @internal */
 export const FINDING_RULES: readonly FindingRuleDefinition[] = [

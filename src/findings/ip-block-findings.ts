@@ -1,7 +1,7 @@
-import { IpBlockModel } from '../analyzer/cluster-model';
-import { ParsedCidr, cidrContains } from '../vocabulary/k8s-rules';
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, eachRule, policyObject, policyWhere, rulePath } from './finding-context';
+import { IpBlockModel } from '../analyzer/cluster-model';
+import { ParsedCidr, cidrContains } from '../vocabulary/k8s-rules';
 
 /**
  * `ipBlock` peers that also cover the cluster's pod or Service ranges (`0.0.0.0/0` style), when the

@@ -1,10 +1,10 @@
 import { App, Chart } from 'cdk8s';
-import { ClusterModel, LoadedObject } from '../analyzer/cluster-model';
-import { checkObjects } from '../analyzer/manifest-loader';
 import { Finding, FindingRuleInfo } from './finding';
 import { FindingOptions } from './finding-options';
 import { FINDING_RULES, analyzeFindings } from './finding-rules';
 import { sortFindings } from './severity-order';
+import { ClusterModel, LoadedObject } from '../analyzer/cluster-model';
+import { checkObjects } from '../analyzer/manifest-loader';
 
 /**
  * The guardrails' findings for a set of Kubernetes objects: pods no policy isolates, namespaces

@@ -1,7 +1,7 @@
-import { PeerModel } from '../analyzer/cluster-model';
-import { formatSelector } from '../analyzer/label-matcher';
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, eachRule, isEmptySelector, policyObject, policyWhere, rulePath } from './finding-context';
+import { PeerModel } from '../analyzer/cluster-model';
+import { formatSelector } from '../analyzer/label-matcher';
 
 /**
  * Peers wider than they look: an empty `namespaceSelector` (the whole cluster), an empty

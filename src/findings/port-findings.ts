@@ -1,7 +1,7 @@
-import { PodModel } from '../analyzer/cluster-model';
-import { matchPeer, policySelects } from '../analyzer/evaluator';
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, eachRule, policyObject, policyWhere, rulePath } from './finding-context';
+import { PodModel } from '../analyzer/cluster-model';
+import { matchPeer, policySelects } from '../analyzer/evaluator';
 
 /**
  * Ports that do not do what they say: a named port that no destination pod declares (the entry
@@ -19,7 +19,8 @@ function namedPortsUndeclared(context: FindingContext): FindingDraft[] {
       destinations = model.pods.filter((pod) => policySelects(policy, pod));
     } else {
       const candidates = [...model.pods, context.dnsPod];
-      destinations = rule.peers.length === 0 ? candidates : candidates.filter((pod) => rule.peers.some((peer) => matchPeer(model, policy, peer, pod).matched));
+      const matched = (pod: PodModel): boolean => rule.peers.some((peer) => matchPeer(model, policy, peer, pod).matched);
+      destinations = rule.peers.length === 0 ? candidates : candidates.filter(matched);
     }
     // With no known destination there is nothing to check against.
     if (destinations.length === 0) continue;
@@ -69,7 +70,7 @@ export const PORT_RULES: FindingRuleDefinition[] = [
     rule: 'port-range-end-port',
     severity: FindingSeverity.WARNING,
     summary: 'A port range (endPort): CNIs without endPort support allow only its first port.',
-    fix: "Check that your CNI supports endPort (Kubernetes 1.25+ and e.g. Calico, Cilium), or list the ports one by one.",
+    fix: 'Check that your CNI supports endPort (Kubernetes 1.25+ and e.g. Calico, Cilium), or list the ports one by one.',
     check: (c) => portFeature(c, 'endPort'),
   },
   {

@@ -1,8 +1,8 @@
+import { FindingSeverity } from './finding';
+import { FindingContext, FindingDraft, FindingRuleDefinition, eachRule, isEmptySelector, policyObject, policyWhere, rulePath } from './finding-context';
 import { NAMESPACE_NAME_LABEL, PeerModel, PolicyModel } from '../analyzer/cluster-model';
 import { matchPeer, policySelects } from '../analyzer/evaluator';
 import { formatSelector } from '../analyzer/label-matcher';
-import { FindingSeverity } from './finding';
-import { FindingContext, FindingDraft, FindingRuleDefinition, eachRule, isEmptySelector, policyObject, policyWhere, rulePath } from './finding-context';
 
 /**
  * Selectors that match nothing: a policy that targets no pod (kube-score
@@ -78,7 +78,7 @@ export const SELECTOR_RULES: FindingRuleDefinition[] = [
     id: 'NP005',
     rule: 'policy-selects-no-pod',
     severity: FindingSeverity.WARNING,
-    summary: "A NetworkPolicy whose podSelector matches no pod of the manifests: it does nothing.",
+    summary: 'A NetworkPolicy whose podSelector matches no pod of the manifests: it does nothing.',
     fix: "Fix the podSelector's labels to match the workload's pod template labels, or delete the policy.",
     check: policiesTargetingNothing,
   },

@@ -6,8 +6,8 @@ import { PodDeclaration, Reachability } from '../analyzer';
 import { SuppressionResult, applySuppressions, checkSuppression } from '../findings/apply-suppressions';
 import { Finding, FindingSeverity } from '../findings/finding';
 import { FindingOptions } from '../findings/finding-options';
-import { FindingSuppression } from '../findings/finding-suppression';
 import { analyzeFindings, selectRules } from '../findings/finding-rules';
+import { FindingSuppression } from '../findings/finding-suppression';
 import { atLeast, sortFindings } from '../findings/severity-order';
 import { buildFlowGraph, renderMarkdownReport } from '../reports';
 
@@ -111,7 +111,12 @@ export class NetworkPolicyGuardrails extends Construct {
   /** The Markdown report. Synthesizes the charts. */
   public report(): string {
     const { reach, result } = this.analyze();
-    return renderMarkdownReport({ graph: buildFlowGraph(reach), findings: result.active, suppressed: result.suppressed, suppressions: this.accepted });
+    return this.render(reach, result);
+  }
+
+  private render(reach: Reachability, result: SuppressionResult): string {
+    const { active, suppressed } = result;
+    return renderMarkdownReport({ graph: buildFlowGraph(reach), findings: active, suppressed, suppressions: this.accepted });
   }
 
   private analyze(): { reach: Reachability; result: SuppressionResult } {
@@ -157,7 +162,7 @@ export class NetworkPolicyGuardrails extends Construct {
       const outdir = root instanceof App ? root.outdir : 'dist';
       const file = path.join(outdir, this.props.reportFile);
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, renderMarkdownReport({ graph: buildFlowGraph(reach), findings: result.active, suppressed: result.suppressed, suppressions: this.accepted }));
+      fs.writeFileSync(file, this.render(reach, result));
     }
     return failing.map((f) => `${f.id} ${f.rule} (${f.severity}): ${f.message}. Fix: ${f.fix} To accept it: suppress('${f.id}', '${f.subject}', 'why')`);
   }

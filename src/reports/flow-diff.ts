@@ -1,7 +1,7 @@
 import { PortRange, Reachability, formatPortRanges } from '../analyzer';
+import { isUnrestricted } from './flow-graph';
 import { PodModel } from '../analyzer/cluster-model';
 import { subtractPortRanges } from '../analyzer/port-range-set';
-import { isUnrestricted } from './flow-graph';
 
 /**
  * What a change to the manifests opens and closes: for every ordered pair of different pods (the
@@ -32,7 +32,8 @@ function addMissing(reach: Reachability, pods: readonly PodModel[]): string[] {
   const added: string[] = [];
   for (const pod of pods) {
     if (reach._model.pod(pod.id)) continue;
-    reach.addPod({ namespace: pod.namespace, name: pod.name, labels: { ...pod.labels }, ports: pod.ports.map((p) => ({ ...p })), ips: pod.ips.map((i) => i.text) });
+    const ports = pod.ports.map((p) => ({ ...p }));
+    reach.addPod({ namespace: pod.namespace, name: pod.name, labels: { ...pod.labels }, ports, ips: pod.ips.map((i) => i.text) });
     added.push(pod.id);
   }
   return added;

@@ -86,7 +86,8 @@ export function buildFlowGraph(reachability: Reachability): FlowGraph {
     for (const to of nodes) {
       if (from === to) continue;
       const ports = reachability.allowedPorts(from.id, to.id);
-      if (ports.length > 0) edges.push({ from: from.id, to: to.id, ports, label: portLabel(ports), open: !from.egressIsolated && !to.ingressIsolated });
+      if (ports.length === 0) continue;
+      edges.push({ from: from.id, to: to.id, ports, label: portLabel(ports), open: !from.egressIsolated && !to.ingressIsolated });
     }
   }
   const namespaces = [...new Set(nodes.map((n) => n.namespace))];

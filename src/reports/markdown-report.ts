@@ -1,8 +1,8 @@
-import { Finding } from '../findings/finding';
-import { FindingSuppression } from '../findings/finding-suppression';
-import { SuppressedFinding } from '../findings/apply-suppressions';
 import { DrawOptions, FlowGraph } from './flow-graph';
 import { renderMermaid } from './mermaid-diagram';
+import { SuppressedFinding } from '../findings/apply-suppressions';
+import { Finding } from '../findings/finding';
+import { FindingSuppression } from '../findings/finding-suppression';
 
 /**
  * The Markdown report a pull request shows: every pod's isolation, the allowed-flow matrix, a

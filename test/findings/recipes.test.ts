@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { ClusterModel } from '../../src/analyzer/cluster-model';
 import { loadManifestFiles } from '../../src/analyzer/manifest-loader';
@@ -117,7 +118,7 @@ describe('findings on the network policy recipes', () => {
   });
 
   test('every recipe fixture has an expected table', () => {
-    const files = require('fs').readdirSync(RECIPES).filter((f: string) => f.endsWith('.yaml')).sort();
+    const files = fs.readdirSync(RECIPES).filter((f: string) => f.endsWith('.yaml')).sort();
     expect(files).toEqual(Object.keys(EXPECTED).sort());
   });
 });

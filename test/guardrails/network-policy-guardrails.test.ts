@@ -7,11 +7,15 @@ import { FindingSeverity, NetworkPolicyGuardrails } from '../../src';
 function shop(app: App = Testing.app()): Chart {
   const chart = new Chart(app, 'shop');
   new ApiObject(chart, 'web', {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'shop' },
     spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } },
   });
   new ApiObject(chart, 'deny', {
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' },
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'deny', namespace: 'shop' },
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
   });
   return chart;

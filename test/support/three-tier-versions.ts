@@ -6,9 +6,9 @@
  */
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { clusterContext } from './examples';
 import { build } from '../../examples/three-tier/main';
 import { LabelSelector, Peer, Port, ThreeTierApp, Tier, Workload } from '../../src';
-import { clusterContext } from './examples';
 
 /** The pods of the cluster context the three-tier app talks to. */
 export function contextPods(): any[] {
