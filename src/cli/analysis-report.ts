@@ -2,32 +2,9 @@ import { PortRange, Reachability } from '../analyzer';
 import { allowedPortRanges, formatPortRanges, isolatingPolicies } from '../analyzer/allowed-ports';
 
 /**
- * The report `cdk8s-netpol analyze` prints: every pod's isolation, the allowed flows between
- * different pods, and findings. Findings come from pluggable producers so guardrails can be added
- * without touching the report.
+ * The facts `cdk8s-netpol analyze` reports besides findings: every pod's isolation and the allowed
+ * flows between different pods.
  */
-
-/** Something worth a reader's attention. @internal */
-export interface Finding {
-  /** `error` fails the command (exit code 1); `warning` and `info` do not. */
-  readonly severity: 'error' | 'warning' | 'info';
-  /** A stable identifier, e.g. `egress-without-dns`. */
-  readonly code: string;
-  readonly message: string;
-  /** The pods concerned, as `namespace/name`. */
-  readonly pods?: string[];
-  /** The policies concerned, as `namespace/name`. */
-  readonly policies?: string[];
-}
-
-/** Computes findings over the analyzed cluster. @internal */
-export type FindingProducer = (reachability: Reachability) => Finding[];
-
-/**
- * The producers `analyze` runs. Empty for now: the guardrails add theirs here.
- * @internal
- */
-export const FINDING_PRODUCERS: FindingProducer[] = [];
 
 /** One pod's isolation. @internal */
 export interface PodReport {
@@ -54,11 +31,10 @@ export interface AnalysisReport {
   readonly pods: PodReport[];
   readonly policies: string[];
   readonly flows: FlowReport[];
-  readonly findings: Finding[];
 }
 
 /** Builds the report. @internal */
-export function buildAnalysisReport(reachability: Reachability, producers: readonly FindingProducer[] = FINDING_PRODUCERS): AnalysisReport {
+export function buildAnalysisReport(reachability: Reachability): AnalysisReport {
   const model = reachability._model;
   const pods = reachability.pods.map((p) => reachability.isolation(p));
   const flows: FlowReport[] = [];
@@ -73,6 +49,5 @@ export function buildAnalysisReport(reachability: Reachability, producers: reado
       flows.push({ from: from.id, to: to.id, ports, summary: formatPortRanges(ports), unrestricted });
     }
   }
-  const findings = producers.flatMap((produce) => produce(reachability));
-  return { pods, policies: reachability.policies, flows, findings };
+  return { pods, policies: reachability.policies, flows };
 }

@@ -2,11 +2,10 @@ import * as fs from 'fs';
 import { Reachability } from '../analyzer';
 import { loadManifestFiles } from '../analyzer/manifest-loader';
 import { applySuppressions } from '../findings/apply-suppressions';
-import { Finding } from '../findings/finding';
 import { analyzeFindings } from '../findings/finding-rules';
 import { atLeast, sortFindings } from '../findings/severity-order';
 import { buildFlowGraph, renderDot, renderMarkdownReport, renderMermaid } from '../reports';
-import { buildAnalysisReport, Finding as ReportFinding } from './analysis-report';
+import { buildAnalysisReport } from './analysis-report';
 import { ParsedArgs, UsageError, outputOption } from './cli-args';
 import { failOnOption, findingOptions, suppressionsOption } from './finding-cli-options';
 import { formatReportText } from './report-format';
@@ -29,10 +28,6 @@ export const ANALYZE_VALUE_OPTIONS = ['output', 'report'];
 /** The analyze command's boolean flags. @internal */
 export const ANALYZE_FLAGS = ['help', 'open-flows'];
 
-function forTextReport(f: Finding): ReportFinding {
-  return { severity: f.severity, code: f.id, message: `${f.message}. Fix: ${f.fix}` };
-}
-
 /**
  * Runs `analyze` on parsed arguments.
  * @returns the exit code
@@ -52,8 +47,7 @@ export function runAnalyze(args: ParsedArgs, io: CommandIo): number {
   const draw = { openFlows: args.flags.has('open-flows') };
   const markdown = (): string => renderMarkdownReport({ graph, findings: active, suppressed, suppressions, draw });
   if (output === 'json') {
-    const report = buildAnalysisReport(reach, []);
-    io.out(`${JSON.stringify({ ...report, findings: active, suppressed: suppressed.map((s) => ({ ...s.finding, reason: s.suppression.reason })) }, undefined, 2)}\n`);
+    io.out(`${JSON.stringify({ ...buildAnalysisReport(reach), findings: active, suppressed: suppressed.map((s) => ({ ...s.finding, reason: s.suppression.reason })) }, undefined, 2)}\n`);
   } else if (output === 'markdown') {
     io.out(markdown());
   } else if (output === 'mermaid') {
@@ -61,8 +55,7 @@ export function runAnalyze(args: ParsedArgs, io: CommandIo): number {
   } else if (output === 'dot') {
     io.out(renderDot(graph, draw));
   } else {
-    const report = buildAnalysisReport(reach, [() => active.map(forTextReport)]);
-    let text = formatReportText(report);
+    let text = formatReportText(buildAnalysisReport(reach), active);
     if (suppressed.length) text += `Suppressed: ${suppressed.length}\n${suppressed.map((s) => `  ${s.finding.id} ${s.finding.subject}: ${s.suppression.reason}\n`).join('')}`;
     io.out(text);
   }
