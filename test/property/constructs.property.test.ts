@@ -66,7 +66,8 @@ function expected(intent: Intent, from: { namespace: string; name: string }, to:
   if (from.namespace === to.namespace && from.name === to.name) return true;
   const index = (p: { namespace: string; name: string }) => intent.apps.findIndex((a) => a.namespace === p.namespace && a.app === p.name);
   const [src, dst] = [index(from), index(to)];
-  const denied = (namespace: string, direction: PolicyDirection) => intent.denies.some((d) => d.namespace === namespace && d.directions.includes(direction));
+  const denied = (namespace: string, direction: PolicyDirection) =>
+    intent.denies.some((d) => d.namespace === namespace && d.directions.includes(direction));
   const egressIsolated = denied(from.namespace, PolicyDirection.EGRESS) || intent.grants.some((g) => g.from === src);
   const ingressIsolated = denied(to.namespace, PolicyDirection.INGRESS) || intent.grants.some((g) => g.to === dst);
   const declared = src >= 0 && dst >= 0 && port.protocol === 'TCP' && intent.grants.some((g) => g.from === src && g.to === dst && g.port === port.number);

@@ -25,7 +25,8 @@ describe('LabelSelector', () => {
       ],
     });
     expect(selector.toString()).toBe('app=shop,!legacy,team,tier in (api,web),track notin (canary)');
-    expect(selector.expressions.map((e) => e.operator)).toEqual([LabelOperator.DOES_NOT_EXIST, LabelOperator.EXISTS, LabelOperator.IN, LabelOperator.NOT_IN]);
+    expect(selector.expressions.map((e) => e.operator))
+      .toEqual([LabelOperator.DOES_NOT_EXIST, LabelOperator.EXISTS, LabelOperator.IN, LabelOperator.NOT_IN]);
   });
 
   test('prefixed keys and empty values are valid', () => {
