@@ -4,6 +4,9 @@
  *
  *   ingress-nginx → frontend :80, :443 → backend :8080 → database :5432, and DNS for every tier.
  *
+ * Each tier's namespace is a `ZeroTrustNamespace` too, so anything else deployed there later is
+ * isolated from the start (and the guardrails find a default deny in every namespace).
+ *
  * Synthesize with `npx cdk8s synth` in this folder (manifests in dist/).
  */
 import { App, Chart } from 'cdk8s';
@@ -11,7 +14,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 // In your own project: import { ThreeTierApp, Workload } from 'cdk8s-netpol';
 // Here the layers are imported from source directly: ts-node then skips the analyzer (faster synth).
-import { ThreeTierApp } from '../../src/constructs';
+import { ThreeTierApp, ZeroTrustNamespace } from '../../src/constructs';
 import { Workload } from '../../src/vocabulary';
 
 export class ThreeTierChart extends Chart {
@@ -27,6 +30,7 @@ export class ThreeTierChart extends Chart {
   /** A namespace, a Deployment and its Service, all named `name`. */
   private tier(name: string, image: string, port: number): Workload {
     new kplus.Namespace(this, `${name}-namespace`, { metadata: { name } });
+    new ZeroTrustNamespace(this, `${name}-zero-trust`, { namespace: name });
     const deployment = new kplus.Deployment(this, name, {
       metadata: { name, namespace: name },
       containers: [{ image, portNumber: port }],

@@ -21,29 +21,31 @@ const PODS = {
 describe('examples/three-tier', () => {
   const manifests = synthExample(build);
 
-  test('synthesizes schema-valid namespaces, workloads, services and one policy per tier', () => {
+  test('synthesizes schema-valid namespaces, workloads, services, a default deny per namespace and one policy per tier', () => {
     expect(manifests.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
-      'Namespace /frontend', 'Deployment frontend/frontend', 'Service frontend/frontend',
+      'Namespace /frontend',
+      'NetworkPolicy frontend/all-pods-netpol', 'NetworkPolicy backend/all-pods-netpol', 'NetworkPolicy database/all-pods-netpol',
+      'NetworkPolicy frontend/frontend-netpol', 'NetworkPolicy backend/backend-netpol', 'NetworkPolicy database/database-netpol',
+      'Deployment frontend/frontend', 'Service frontend/frontend',
       'Namespace /backend', 'Deployment backend/backend', 'Service backend/backend',
       'Namespace /database', 'Deployment database/database', 'Service database/database',
-      'NetworkPolicy frontend/frontend-netpol', 'NetworkPolicy backend/backend-netpol', 'NetworkPolicy database/database-netpol',
     ]);
     expect(policiesYaml(manifests)).toMatchSnapshot();
   });
 
-  test('allows ingress-nginx → frontend :80/:443 → backend :8080 → database :5432 and DNS, nothing else', () => {
+  test('allows ingress-nginx → frontend :80/:443 → backend :8080 → database :5432 and DNS, nothing else; other pods of the tier namespaces are isolated', () => {
     expectFlowTable(reachabilityWithContext(manifests, OTHERS), PODS, `
       from\\to  front   back  db    fOther  bOther  dOther  nginx  dns        agent  curl
       front     all     8080  -     -       -       -       -      53,53/udp  -      -
       back      -       all   5432  -       -       -       -      53,53/udp  -      -
       db        -       -     all   -       -       -       -      53,53/udp  -      -
-      fOther    -       -     -     all     all     all     all    all        all    all
-      bOther    -       -     -     all     all     all     all    all        all    all
-      dOther    -       -     -     all     all     all     all    all        all    all
-      nginx     80,443  -     -     all     all     all     all    all        all    all
-      dns       -       -     -     all     all     all     all    all        all    all
-      agent     -       -     -     all     all     all     all    all        all    all
-      curl      -       -     -     all     all     all     all    all        all    all
+      fOther    -       -     -     all     -       -       -      53,53/udp  -      -
+      bOther    -       -     -     -       all     -       -      53,53/udp  -      -
+      dOther    -       -     -     -       -       all     -      53,53/udp  -      -
+      nginx     80,443  -     -     -       -       -       all    all        all    all
+      dns       -       -     -     -       -       -       all    all        all    all
+      agent     -       -     -     -       -       -       all    all        all    all
+      curl      -       -     -     -       -       -       all    all        all    all
     `);
   });
 

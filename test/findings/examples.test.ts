@@ -8,19 +8,15 @@ import { NetworkPolicyFindings } from '../../src';
 /**
  * The findings on what each example synthesizes (the guardrails' view at synth: no cluster
  * context), checked by hand: peers in namespaces the examples do not deploy (ingress-nginx,
- * monitoring) are NP007 infos; per-workload isolation without a namespace-wide deny is NP003/NP004.
+ * monitoring) are NP007 infos; every example namespace has a default deny, so NP003/NP004 only fire where a namespace has none.
  */
 function findings(build: (app: App) => App): string[] {
   return NetworkPolicyFindings.ofApp(build(Testing.app())).map((f) => `${f.id} ${f.subject}`);
 }
 
 describe('findings on the examples', () => {
-  test('three-tier: per-tier isolation, no namespace-wide deny; ingress-nginx lives elsewhere', () => {
-    expect(findings(threeTier)).toEqual([
-      'NP003 backend', 'NP003 database', 'NP003 frontend',
-      'NP004 backend', 'NP004 database', 'NP004 frontend',
-      'NP007 frontend/frontend-netpol',
-    ]);
+  test('three-tier: a default deny in every tier namespace; only ingress-nginx lives elsewhere', () => {
+    expect(findings(threeTier)).toEqual(['NP007 frontend/frontend-netpol']);
   });
 
   test('e-commerce: a zero-trust namespace; only the ingress controller is outside the manifests', () => {
