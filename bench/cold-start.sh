@@ -49,7 +49,7 @@ row() {
     times+=("$(time_ms "$dir" "$@")")
   done
   local files
-  files="$(find "$out/dist" -name '*.yaml' 2>/dev/null | wc -l)"
+  files="$( (find "$out/dist" -name '*.yaml' 2>/dev/null || true) | wc -l)"
   echo "| $label | $(printf '%s\n' "${times[@]}" | median) | $(printf '%s ' "${times[@]}")| $files |"
 }
 
@@ -62,5 +62,6 @@ echo "|---|---:|---|---:|"
 row "\`npx cdk8s synth\`, app \`npx ts-node main.ts\` (type-checked)" "$example" synth "npx ts-node --project $root/bench/tsconfig.cold-start.json main.ts"
 row "\`npx cdk8s synth\`, app \`node -r ts-node/register/transpile-only main.ts\` (examples' default)" "$example" synth "node -r ts-node/register/transpile-only main.ts"
 row "\`npx cdk8s synth\`, app \`node main.js\` (compiled)" "$example" synth "node $js"
+row "\`cdk8s synth\` without npx (\`node_modules/.bin/cdk8s\`), app \`node main.js\`" "$example" "$root/node_modules/.bin/cdk8s" synth --check-upgrade=false --output "$out/dist" --app "node $js"
 row "\`node main.js\` (compiled, no cdk8s CLI)" "$example" env CDK8S_OUTDIR="$out/dist" node "$js"
 row "\`node -e ''\` (node start-up alone)" "$example" node -e ''

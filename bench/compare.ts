@@ -1,7 +1,8 @@
 /**
  * Runs every approach at every size, each measurement in a fresh `node` process, rounds interleaved
  * (approach order rotated each round) so that a slow moment of a shared machine hits all approaches
- * alike. Prints markdown tables and writes them, with the raw measurements, to `bench/results/`.
+ * alike. Prints markdown tables and writes them, with the raw measurements, to `bench/results/` (quick runs:
+ * `bench/.cache/`).
  *
  *   node bench/.cache/build/bench/compare.js            # 100, 1,000, 5,000, 20,000 workloads
  *   BENCH_QUICK=1 node bench/.cache/build/bench/compare.js   # 100, 1,000, 5,000; fewer runs
@@ -37,7 +38,8 @@ const SIZES = QUICK ? [100, 1000, 5000] : [100, 1000, 5000, 20000];
 const runsFor = (n: number) => (QUICK ? (n >= 5000 ? 2 : 3) : n >= 20000 ? 3 : 5);
 const SAME_OUTPUT = ['ours', 'raw-kube', 'raw-apiobject', 'floor'];
 const CHILD = path.join(__dirname, 'synth.js');
-const RESULTS = path.join(__dirname, '..', '..', '..', 'results');
+/** Full runs are the committed record; quick runs stay in the git-ignored cache. */
+const RESULTS = path.join(__dirname, '..', '..', '..', QUICK ? '.cache' : 'results');
 
 function measure(approach: string, workloads: number, layout: string, verify: boolean): Measurement {
   const args = [CHILD, approach, String(workloads), '--layout', layout, ...(verify ? ['--verify'] : [])];
@@ -84,8 +86,8 @@ function main(): void {
 
   const report = render(all, (Date.now() - started) / 1000);
   fs.mkdirSync(RESULTS, { recursive: true });
-  fs.writeFileSync(path.join(RESULTS, QUICK ? 'synth-quick.md' : 'synth.md'), report);
-  fs.writeFileSync(path.join(RESULTS, QUICK ? 'synth-quick.json' : 'synth.json'), `${JSON.stringify(all, null, 1)}\n`);
+  fs.writeFileSync(path.join(RESULTS, 'synth.md'), report);
+  fs.writeFileSync(path.join(RESULTS, 'synth.json'), `${JSON.stringify(all, null, 1)}\n`);
   process.stdout.write(report);
 }
 

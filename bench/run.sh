@@ -10,6 +10,11 @@ echo
 npx tsc -p bench/tsconfig.json
 node bench/.cache/build/bench/compare.js
 
+echo "## cdk8s-plus-28 on intents the generator avoids"
+echo
+node bench/.cache/build/bench/plus-quirks.js
+echo
+
 echo "## Cold start"
 echo
 bash bench/cold-start.sh
@@ -27,5 +32,5 @@ if [ -f bench/analyzer.ts ]; then
   echo
   echo "## Analyzer"
   echo
-  npx ts-node --transpile-only bench/analyzer.ts
+  npx ts-node --transpile-only -P test/tsconfig.json bench/analyzer.ts
 fi
