@@ -24,6 +24,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-cli@^2.200.0',
     'fast-check@^3.23.0',
     'kubernetes-models@4.5.1',
+    // Runs the examples' TypeScript without a type check in a quarter of ts-node's time (pure JS).
+    'sucrase@^3.35.0',
   ],
   bin: { 'cdk8s-netpol': 'bin/cdk8s-netpol.js' },
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cold start of one example app, end to end, as a pipeline runs it: `npx cdk8s synth` with the app
-# run by ts-node with type checks, by ts-node transpile-only (what the examples' cdk8s.yaml uses),
-# and as compiled JavaScript; plus the compiled app run by `node` directly, without the cdk8s CLI.
+# run by ts-node with type checks, by ts-node transpile-only, by sucrase (what the examples'
+# cdk8s.yaml uses) and as compiled JavaScript; the cdk8s CLI without npx; and the compiled app run by
+# `node` directly, without the cdk8s CLI.
 # Each is a fresh process tree; prints the median wall time of RUNS runs as a markdown table.
 #
 #   bash bench/cold-start.sh [example-dir]     # default: examples/three-tier, else bench/fixtures/netpol-app
@@ -60,7 +61,9 @@ echo
 echo "| how | median ms | runs ms | files |"
 echo "|---|---:|---|---:|"
 row "\`npx cdk8s synth\`, app \`npx ts-node main.ts\` (type-checked)" "$example" synth "npx ts-node --project $root/bench/tsconfig.cold-start.json main.ts"
-row "\`npx cdk8s synth\`, app \`node -r ts-node/register/transpile-only main.ts\` (examples' default)" "$example" synth "node -r ts-node/register/transpile-only main.ts"
+row "\`npx cdk8s synth\`, app \`node -r ts-node/register/transpile-only main.ts\`" "$example" synth "node -r ts-node/register/transpile-only main.ts"
+row "\`npx cdk8s synth\`, app \`node -r sucrase/register main.ts\` (examples' default)" "$example" synth "node -r sucrase/register main.ts"
+row "\`cdk8s synth\` without npx (\`node_modules/.bin/cdk8s\`), app \`node -r sucrase/register main.ts\`" "$example" "$root/node_modules/.bin/cdk8s" synth --check-upgrade=false --output "$out/dist" --app "node -r sucrase/register main.ts"
 row "\`npx cdk8s synth\`, app \`node main.js\` (compiled)" "$example" synth "node $js"
 row "\`cdk8s synth\` without npx (\`node_modules/.bin/cdk8s\`), app \`node main.js\`" "$example" "$root/node_modules/.bin/cdk8s" synth --check-upgrade=false --output "$out/dist" --app "node $js"
 row "\`node main.js\` (compiled, no cdk8s CLI)" "$example" env CDK8S_OUTDIR="$out/dist" node "$js"

@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# cdk8s.yaml runs the examples without a type check (fast), so check their types here.
+npx tsc -p examples/tsconfig.json
+
 # The ports each example is about (TCP), plus DNS on 53/UDP for all of them.
 declare -A PORTS=(
   [three-tier]="80 8080 5432"
@@ -18,7 +21,7 @@ for dir in examples/*/; do
   [ -f "$dir/cdk8s.yaml" ] || continue
   echo "=== $name"
   start=$(date +%s%N)
-  (cd "$dir" && rm -rf dist && npx cdk8s synth --check-upgrade=false >/dev/null)
+  (cd "$dir" && rm -rf dist && ../../node_modules/.bin/cdk8s synth --check-upgrade=false >/dev/null)
   echo "cdk8s synth: $(( ($(date +%s%N) - start) / 1000000 )) ms, $(ls "$dir/dist")"
   for port in ${PORTS[$name]:-}; do
     echo
