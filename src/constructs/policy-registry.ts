@@ -145,7 +145,7 @@ export class PolicyRegistry {
   }
 
   private target(requester: IConstruct, workload: ResolvedWorkload): Target {
-    const key = `${workload.namespace}|${JSON.stringify(workload.selector.toJson())}`;
+    const key = `${workload.namespace}|${workload.selector._key}`;
     let target = this.targets.get(key);
     if (!target) {
       const name = this.uniqueName(workload, key);

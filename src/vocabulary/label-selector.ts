@@ -127,12 +127,12 @@ export interface LabelSelectorOptions {
 export class LabelSelector {
   /** Selects what carries all of these labels. */
   public static matchLabels(labels: { [key: string]: string }): LabelSelector {
-    return LabelSelector.create(`LabelSelector.matchLabels(${show(labels)})`, { labels });
+    return LabelSelector.create(() => `LabelSelector.matchLabels(${show(labels)})`, { labels });
   }
 
   /** Selects what satisfies all of these labels and expressions. */
   public static of(options: LabelSelectorOptions): LabelSelector {
-    return LabelSelector.create('LabelSelector.of()', options);
+    return LabelSelector.create(() => 'LabelSelector.of()', options);
   }
 
   /**
@@ -143,18 +143,18 @@ export class LabelSelector {
     return new LabelSelector({}, []);
   }
 
-  private static create(where: string, options: LabelSelectorOptions): LabelSelector {
+  private static create(where: () => string, options: LabelSelectorOptions): LabelSelector {
     const labels = options.labels ?? {};
     const expressions = options.expressions ?? [];
     for (const [key, value] of Object.entries(labels)) {
       const keyProblem = checkLabelKey(key);
-      if (keyProblem) throw invalid(where, `label key ${show(key)} ${keyProblem}`);
-      if (typeof value !== 'string') throw invalid(where, `label ${show(key)} has the value ${show(value)}, which is not a string`, 'Quote numbers and booleans');
+      if (keyProblem) throw invalid(where(), `label key ${show(key)} ${keyProblem}`);
+      if (typeof value !== 'string') throw invalid(where(), `label ${show(key)} has the value ${show(value)}, which is not a string`, 'Quote numbers and booleans');
       const valueProblem = checkLabelValue(value);
-      if (valueProblem) throw invalid(where, `label value ${show(value)} (key ${show(key)}) ${valueProblem}`);
+      if (valueProblem) throw invalid(where(), `label value ${show(value)} (key ${show(key)}) ${valueProblem}`);
     }
     if (Object.keys(labels).length === 0 && expressions.length === 0) {
-      throw invalid(where, 'an empty selector matches every pod or namespace, which would silently widen access',
+      throw invalid(where(), 'an empty selector matches every pod or namespace, which would silently widen access',
         'Give at least one label or expression; to mean "all" say so with Peer.namespace(name), Peer.allNamespaces() or Workload.allPods(namespace)');
     }
     return new LabelSelector(labels, expressions);
@@ -165,10 +165,21 @@ export class LabelSelector {
   /** The required expressions, in canonical order. */
   public readonly expressions: LabelExpression[];
 
+  private key?: string;
+
   private constructor(labels: { [key: string]: string }, expressions: LabelExpression[]) {
     this.labels = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => compare(a, b)));
     const unique = new Map(expressions.map((e) => [JSON.stringify(e.toJson()), e]));
     this.expressions = [...unique.entries()].sort(([a], [b]) => compare(a, b)).map(([, e]) => e);
+  }
+
+  /**
+   * The canonical JSON of the selector, computed once: equal selectors have equal keys.
+   * @internal
+   */
+  public get _key(): string {
+    this.key ??= JSON.stringify(this.toJson());
+    return this.key;
   }
 
   /** Whether this selector matches everything (no labels, no expressions). */

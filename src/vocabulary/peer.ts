@@ -12,8 +12,6 @@ import { ResolvedWorkload, Workload } from './workload';
 export interface ResolvedPeer {
   /** Identity for de-duplication: equal keys render equal entries in every namespace. */
   readonly key: string;
-  /** A readable form for errors and reports. */
-  readonly description: string;
   /** Set when the peer is a workload inside the cluster, so the other side of a flow can be written. */
   readonly workload?: ResolvedWorkload;
   /** The `NetworkPolicyPeer` entry for a policy living in `policyNamespace`. */
@@ -40,13 +38,13 @@ export interface ResolvedPeer {
 export class Peer {
   /** Pods matching `selector` in the namespace of the workload the rule is about. */
   public static pods(selector: LabelSelector): Peer {
-    return new Peer(`pods ${selector}`, (ns) => podsPeer(ns, selector));
+    return new Peer(() => `pods ${selector}`, (ns) => podsPeer(ns, selector));
   }
 
   /** Pods matching `selector` in the namespace named `namespace`. */
   public static podsIn(namespace: string, selector: LabelSelector): Peer {
     checkNamespace(`Peer.podsIn(${show(namespace)})`, namespace);
-    return new Peer(`pods ${selector} in ${namespace}`, () => podsPeer(namespace, selector));
+    return new Peer(() => `pods ${selector} in ${namespace}`, () => podsPeer(namespace, selector));
   }
 
   /**
@@ -54,7 +52,7 @@ export class Peer {
    * workloads are written on both sides unless the construct is told otherwise.
    */
   public static workload(workload: Workload): Peer {
-    return new Peer(`workload ${workload.name}`, (_ns, scope) => {
+    return new Peer(() => `workload ${workload.name}`, (_ns, scope) => {
       const resolved = workload._resolve(scope);
       return podsPeer(resolved.namespace, resolved.selector, resolved);
     });
@@ -63,22 +61,22 @@ export class Peer {
   /** Every pod of the namespace named `name`. */
   public static namespace(name: string): Peer {
     checkNamespace(`Peer.namespace(${show(name)})`, name);
-    return new Peer(`namespace ${name}`, () => podsPeer(name, LabelSelector._everything()));
+    return new Peer(() => `namespace ${name}`, () => podsPeer(name, LabelSelector._everything()));
   }
 
   /** Every pod of every namespace matching `selector`. */
   public static namespaces(selector: LabelSelector): Peer {
-    return new Peer(`namespaces ${selector}`, () => namespacesPeer(selector, LabelSelector._everything()));
+    return new Peer(() => `namespaces ${selector}`, () => namespacesPeer(selector, LabelSelector._everything()));
   }
 
   /** Every pod of every namespace (not traffic from outside the cluster): an explicit, wide choice. */
   public static allNamespaces(): Peer {
-    return new Peer('all namespaces', () => namespacesPeer(LabelSelector._everything(), LabelSelector._everything()));
+    return new Peer(() => 'all namespaces', () => namespacesPeer(LabelSelector._everything(), LabelSelector._everything()));
   }
 
   /** Pods matching `pods` in namespaces matching `namespaces`: both must hold (one peer entry). */
   public static podsInNamespaces(pods: LabelSelector, namespaces: LabelSelector): Peer {
-    return new Peer(`pods ${pods} in namespaces ${namespaces}`, () => namespacesPeer(namespaces, pods));
+    return new Peer(() => `pods ${pods} in namespaces ${namespaces}`, () => namespacesPeer(namespaces, pods));
   }
 
   /**
@@ -150,18 +148,18 @@ export class Peer {
     }
     const holes = [...except.keys()].sort();
     const entry = { ipBlock: { cidr: cidr.canonical, ...(holes.length > 0 ? { except: holes } : {}) } };
-    const description = `${cidr.canonical}${holes.length > 0 ? ` except ${holes.join(', ')}` : ''}`;
-    return new Peer(description, () => ({ key: `ip|${JSON.stringify(entry)}`, description, render: () => entry }));
+    const resolved: ResolvedPeer = { key: `ip|${JSON.stringify(entry)}`, render: () => entry };
+    return new Peer(() => `${cidr.canonical}${holes.length > 0 ? ` except ${holes.join(', ')}` : ''}`, () => resolved);
   }
 
   private constructor(
-    private readonly description: string,
+    private readonly describe: () => string,
     private readonly resolver: (contextNamespace: string, scope: IConstruct) => ResolvedPeer,
   ) {}
 
   /** A readable form, e.g. `pods app=web in shop`. */
   public toString(): string {
-    return this.description;
+    return this.describe();
   }
 
   /**
@@ -188,8 +186,7 @@ function nameSelector(namespace: string): any {
 function podsPeer(namespace: string, selector: LabelSelector, workload?: ResolvedWorkload): ResolvedPeer {
   const pods = selector.toJson();
   return {
-    key: `pods|${namespace}|${JSON.stringify(pods)}`,
-    description: selector.isEmpty ? `namespace ${namespace}` : `pods ${selector} in ${namespace}`,
+    key: `pods|${namespace}|${selector._key}`,
     // A namespace named as a peer is not a workload: writing its side would isolate every pod in it
     // by surprise. Peer.workload(Workload.allPods(ns)) says so explicitly, and gets its side written.
     workload: workload ?? (selector.isEmpty ? undefined : { namespace, selector, name: Object.values(selector.labels).join('-') || 'selected-pods' }),
@@ -204,7 +201,6 @@ function namespacesPeer(namespaces: LabelSelector, pods: LabelSelector): Resolve
   const entry = { namespaceSelector: namespaces.toJson(), ...(pods.isEmpty ? {} : { podSelector: pods.toJson() }) };
   return {
     key: `namespaces|${JSON.stringify(entry)}`,
-    description: pods.isEmpty ? `namespaces ${namespaces}` : `pods ${pods} in namespaces ${namespaces}`,
     render: () => entry,
   };
 }

@@ -44,7 +44,7 @@ export interface ResolvedWorkload {
 export class Workload {
   /** The pods matching a selector. */
   public static fromSelector(selector: LabelSelector, options: WorkloadOptions = {}): Workload {
-    return new Workload(`Workload.fromSelector(${show(selector.toString())})`, selector, options.namespace, options.name ?? nameFromSelector(selector));
+    return new Workload(() => `Workload.fromSelector(${show(selector.toString())})`, selector, options.namespace, options.name ?? nameFromSelector(selector));
   }
 
   /** The pods carrying all of these labels. */
@@ -61,7 +61,7 @@ export class Workload {
     if (!address) {
       throw invalid(`Workload.of(${pod.node.path})`, `the pod template has no '${kplus.Pod.ADDRESS_LABEL}' label to select it by`);
     }
-    return new Workload(`Workload.of(${pod.node.path})`, LabelSelector.matchLabels({ [kplus.Pod.ADDRESS_LABEL]: address }),
+    return new Workload(() => `Workload.of(${pod.node.path})`, LabelSelector.matchLabels({ [kplus.Pod.ADDRESS_LABEL]: address }),
       pod.metadata.namespace ?? Chart.of(pod).namespace, pod.name);
   }
 
@@ -71,7 +71,7 @@ export class Workload {
    * @default namespace - the namespace of the chart of the construct that uses it
    */
   public static allPods(namespace?: string): Workload {
-    return new Workload('Workload.allPods()', LabelSelector._everything(), namespace, 'all-pods');
+    return new Workload(() => 'Workload.allPods()', LabelSelector._everything(), namespace, 'all-pods');
   }
 
   /**
@@ -87,14 +87,14 @@ export class Workload {
   public readonly selector: LabelSelector;
 
   private constructor(
-    private readonly description: string,
+    private readonly describe: () => string,
     selector: LabelSelector,
     namespace: string | undefined,
     name: string,
   ) {
     if (namespace !== undefined) {
       const problem = checkDns1123Label(namespace);
-      if (problem) throw invalid(description, `namespace ${show(namespace)} ${problem}`);
+      if (problem) throw invalid(describe(), `namespace ${show(namespace)} ${problem}`);
     }
     this.selector = selector;
     this.namespace = namespace;
@@ -119,7 +119,7 @@ export class Workload {
   public _resolve(scope: IConstruct): ResolvedWorkload {
     const namespace = this.namespace ?? Chart.of(scope).namespace;
     if (!namespace) {
-      throw invalid(`${scope.node.path}`, `${this.description} has no namespace, and the chart '${Chart.of(scope).node.path}' has none either`,
+      throw invalid(`${scope.node.path}`, `${this.describe()} has no namespace, and the chart '${Chart.of(scope).node.path}' has none either`,
         "Every NetworkPolicy needs one: pass { namespace: 'my-ns' } to the workload, or create the chart with new Chart(app, 'id', { namespace: 'my-ns' })");
     }
     return { namespace, selector: this.selector, name: this.name };
