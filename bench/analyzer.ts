@@ -13,22 +13,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { Reachability } from '../src/analyzer';
 import { Port } from '../src/vocabulary/port';
+import { seededRandom } from './seeded-random';
 
 const SEED = 42;
 /** pods, policies, most replicas per app (1: no two pods share their app label). */
 const SIZES: [number, number, number][] = [[100, 200, 5], [1000, 2000, 5], [10000, 10000, 5], [10000, 10000, 1]];
 
-/** mulberry32: a small seeded PRNG, so every run generates the same cluster. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface App { namespace: string; name: string; tier: string; team: string; httpPort: number }
 
@@ -39,7 +29,7 @@ interface App { namespace: string; name: string; tier: string; team: string; htt
  * numeric port, cross-namespace peers with both selectors, matchExpressions, ipBlocks.
  */
 export function generateCluster(podCount: number, policyCount: number, maxReplicas = 5, seed = SEED): any[] {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const tiers = ['frontend', 'backend', 'data', 'worker'];
   const teams = ['payments', 'search', 'identity', 'platform', 'growth'];
@@ -124,7 +114,7 @@ function runOne(podCount: number, policyCount: number, maxReplicas: number): voi
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (matrix.allowedAt(i, j)) allowed++;
   const t3 = process.hrtime.bigint();
   // A spot check of the fast path against the per-probe evaluator.
-  const rnd = random(7);
+  const rnd = seededRandom(7);
   let mismatches = 0;
   for (let k = 0; k < 300; k++) {
     const i = Math.floor(rnd() * n);

@@ -8,6 +8,7 @@
  * Every flow is allowed on both sides (the destination's ingress and the source's egress), since
  * both are isolated.
  */
+import { seededRandom } from './seeded-random';
 
 /** One workload: the pods labelled `app: <name>` in `namespace`, serving `port`/TCP. */
 export interface WorkloadSpec {
@@ -39,22 +40,11 @@ const ROLES: [string, number][] = [
   ['scheduler', 9091], ['cache', 6379], ['db', 5432], ['queue', 5672], ['metrics', 9100],
 ];
 
-/** mulberry32: a small, fast, seeded PRNG, so every run and every approach sees the same intent. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The intent for `n` workloads (a multiple of 20), the same for the same seed. */
 export function generateIntent(n: number, seed: number): Intent {
   if (n % WORKLOADS_PER_NAMESPACE !== 0) throw new Error(`n=${n}: use a multiple of ${WORKLOADS_PER_NAMESPACE}`);
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const pick = (k: number) => Math.floor(rand() * k);
   const namespaces: string[] = [];
   const workloads: WorkloadSpec[] = [];
