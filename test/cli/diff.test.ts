@@ -51,7 +51,8 @@ describe('cdk8s-netpol diff', () => {
     // Going back only closes flows... and opens 8080 again.
     expect((await run('diff', v2, v1, '--fail-on-change')).code).toBe(1);
     const onlyClosing = path.join(dir, 'closing.yaml');
-    fs.writeFileSync(onlyClosing, threeTier(1).filter((o) => o.metadata.name !== 'backend-netpol').map((o) => yaml.stringify(o)).join('---\n'));
+    const backendOpen = threeTier(1).filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.namespace === 'backend'));
+    fs.writeFileSync(onlyClosing, backendOpen.map((o) => yaml.stringify(o)).join('---\n'));
     const closing = await run('diff', onlyClosing, v1, '--fail-on-open');
     expect(closing.out).toContain('Flows opened: 0');
     expect(closing.code).toBe(0);

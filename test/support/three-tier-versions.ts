@@ -8,7 +8,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { clusterContext } from './examples';
 import { build } from '../../examples/three-tier/main';
-import { LabelSelector, Peer, Port, ThreeTierApp, Tier, Workload } from '../../src';
+import { LabelSelector, Peer, Port, ThreeTierApp, Tier, Workload, ZeroTrustNamespace } from '../../src';
 
 /** The pods of the cluster context the three-tier app talks to. */
 export function contextPods(): any[] {
@@ -17,6 +17,7 @@ export function contextPods(): any[] {
 
 function tier(chart: Chart, name: string, image: string, port: number): Workload {
   new kplus.Namespace(chart, `${name}-namespace`, { metadata: { name } });
+  new ZeroTrustNamespace(chart, `${name}-zero-trust`, { namespace: name });
   const deployment = new kplus.Deployment(chart, name, { metadata: { name, namespace: name }, containers: [{ image, portNumber: port }] });
   return Workload.of(deployment);
 }
