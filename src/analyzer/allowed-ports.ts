@@ -1,7 +1,12 @@
 import { ClusterModel, Direction, PodModel, PolicyModel, PortRuleModel } from './cluster-model';
 import { matchPeer, policySelects } from './evaluator';
 
-/** A range of ports of one protocol that a connection may use. */
+/**
+ * A range of ports of one protocol that a connection may use.
+ *
+ * @example
+ * Reachability.fromChart(chart).allowedPorts('shop/web', 'shop/api'); // [{ protocol: 'TCP', startPort: 8080, endPort: 8080 }]
+ */
 export interface PortRange {
   /** `TCP`, `UDP` or `SCTP`. */
   readonly protocol: string;

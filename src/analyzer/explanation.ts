@@ -3,6 +3,10 @@ import { DirectionVerdict, ProbeVerdict, RuleVerdict } from './evaluator';
 /**
  * A rule of a NetworkPolicy: the policy, the direction and the index in its `ingress` or `egress`
  * list.
+ *
+ * @example
+ * const rules = Reachability.fromChart(chart).explain('shop/web', 'shop/api', Port.tcp(8080)).ingress.allowingRules;
+ * rules.map((r) => `${r.policy} ${r.direction}[${r.ruleIndex}]`); // ['shop/api-netpol ingress[0]']
  */
 export interface RuleReference {
   /** The policy, as `namespace/name`. */
@@ -13,13 +17,26 @@ export interface RuleReference {
   readonly ruleIndex: number;
 }
 
-/** The rule that came nearest to allowing a denied connection, and what it lacks. */
+/**
+ * The rule that came nearest to allowing a denied connection, and what it lacks.
+ *
+ * @example
+ * const miss = Reachability.fromChart(chart).explain('shop/web', 'shop/db', Port.POSTGRES).ingress.nearestMiss;
+ * miss?.policy; // 'shop/db-netpol'
+ * miss?.reasons;
+ */
 export interface RuleMiss extends RuleReference {
   /** What does not match, e.g. the port, the namespace labels or the pod labels. */
   readonly reasons: string[];
 }
 
-/** One side of a connection: the source's egress or the destination's ingress. */
+/**
+ * One side of a connection: the source's egress or the destination's ingress.
+ *
+ * @example
+ * const egress = Reachability.fromChart(chart).explain('shop/web', 'shop/api', Port.tcp(8080)).egress;
+ * egress.isolated; egress.isolatingPolicies; egress.allowed; egress.summary;
+ */
 export interface SideExplanation {
   /** `Egress` (the source's side) or `Ingress` (the destination's side). */
   readonly direction: string;
@@ -42,7 +59,15 @@ export interface SideExplanation {
   readonly summary: string;
 }
 
-/** Whether a connection is allowed, and why. */
+/**
+ * Whether a connection is allowed, and why.
+ *
+ * @example
+ * const why = Reachability.fromChart(chart).explain('shop/web', 'shop/db', Port.POSTGRES);
+ * why.allowed; // false
+ * why.ingress.nearestMiss?.reasons; // e.g. ['pod labels do not match podSelector app=api']
+ * console.log(why.text);
+ */
 export interface Explanation {
   /** The source pod, as `namespace/name`. */
   readonly from: string;

@@ -5,6 +5,12 @@ import { ClassMatrix } from './matrix-engine';
  * The truth table of one port: for every ordered pair of pods (a pod and itself included),
  * whether the source may connect to the destination on that port. Made by
  * `Reachability.matrix()`.
+ *
+ * @example
+ * const matrix = Reachability.fromChart(chart).matrix(Port.tcp(8080));
+ * matrix.isAllowed('shop/web', 'shop/api'); // true or false
+ * matrix.destinationsOf('shop/web'); // ['shop/api', ...]
+ * matrix.countAllowed();
  */
 export class ReachabilityMatrix {
   /** @internal */

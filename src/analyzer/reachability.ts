@@ -8,7 +8,12 @@ import { MatrixEngine } from './matrix-engine';
 import { ReachabilityMatrix } from './reachability-matrix';
 import { Port } from '../vocabulary/port';
 
-/** A container port of a declared pod. */
+/**
+ * A container port of a declared pod.
+ *
+ * @example
+ * { containerPort: 8080, name: 'http', protocol: 'TCP' }
+ */
 export interface DeclaredContainerPort {
   /** The port number the container listens on. */
   readonly containerPort: number;
@@ -24,7 +29,12 @@ export interface DeclaredContainerPort {
   readonly protocol?: string;
 }
 
-/** A pod the analyzer should know about that is not in the manifests. */
+/**
+ * A pod the analyzer should know about that is not in the manifests.
+ *
+ * @example
+ * Reachability.fromChart(chart).addPod({ namespace: 'monitoring', name: 'prometheus', labels: { app: 'prometheus' } });
+ */
 export interface PodDeclaration {
   /** The pod's name (or its workload's). */
   readonly name: string;
@@ -50,7 +60,14 @@ export interface PodDeclaration {
   readonly ips?: string[];
 }
 
-/** Which policies isolate a pod, per direction. */
+/**
+ * Which policies isolate a pod, per direction.
+ *
+ * @example
+ * const isolation = Reachability.fromChart(chart).isolation('shop/web');
+ * isolation.egressIsolated; // true
+ * isolation.egressPolicies; // ['shop/all-pods-netpol', 'shop/web-netpol']
+ */
 export interface PodIsolation {
   /** The pod, as `namespace/name`. */
   readonly pod: string;

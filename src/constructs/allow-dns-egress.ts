@@ -7,6 +7,9 @@ import { Workload } from '../vocabulary/workload';
 
 /**
  * Properties of an {@link AllowDnsEgress}.
+ *
+ * @example
+ * { namespace: 'shop', resolver: DnsResolver.nodeLocal() }
  */
 export interface AllowDnsEgressProps {
   /**

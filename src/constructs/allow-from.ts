@@ -8,6 +8,9 @@ import { Workload } from '../vocabulary/workload';
 
 /**
  * Properties of an {@link AllowFrom}.
+ *
+ * @example
+ * { to: Workload.fromLabels({ app: 'api' }), from: [Peer.pods(LabelSelector.matchLabels({ app: 'web' }))], ports: [Port.tcp(8080)] }
  */
 export interface AllowFromProps {
   /** The workload that receives the traffic. */

@@ -8,6 +8,9 @@ import { Workload } from '../vocabulary/workload';
 
 /**
  * Properties of an {@link AllowTo}.
+ *
+ * @example
+ * { from: Workload.fromLabels({ app: 'api' }), to: [Peer.anyPublicIpv4()], ports: [Port.HTTPS] }
  */
 export interface AllowToProps {
   /** The workload that opens the connections. */

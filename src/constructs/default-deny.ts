@@ -8,6 +8,9 @@ import { Workload } from '../vocabulary/workload';
 
 /**
  * Properties of a {@link DefaultDeny}.
+ *
+ * @example
+ * { namespace: 'shop', directions: [PolicyDirection.INGRESS, PolicyDirection.EGRESS], dns: DnsResolver.kubeDns() }
  */
 export interface DefaultDenyProps {
   /**

@@ -11,6 +11,9 @@ import { Workload } from '../vocabulary/workload';
 
 /**
  * One tier of a {@link ThreeTierApp}.
+ *
+ * @example
+ * { tier: Tier.BACKEND, from: [Peer.namespace('monitoring')], ports: [Port.tcp(9090)] }
  */
 export enum Tier {
   /** The tier the ingress controller reaches. */
@@ -23,6 +26,9 @@ export enum Tier {
 
 /**
  * More traffic into one tier of a {@link ThreeTierApp}, e.g. monitoring scraping a metrics port.
+ *
+ * @example
+ * { tier: Tier.BACKEND, from: [Peer.namespace('monitoring')], ports: [Port.tcp(9090)] }
  */
 export interface TierIngress {
   /** The tier that receives the traffic. */
@@ -46,6 +52,9 @@ export interface TierIngress {
 
 /**
  * Traffic from the backend tier of a {@link ThreeTierApp} to destinations outside the cluster.
+ *
+ * @example
+ * { to: [Peer.anyPublicIpv4()], ports: [Port.HTTPS] }
  */
 export interface ExternalEgress {
   /**
@@ -63,6 +72,14 @@ export interface ExternalEgress {
 
 /**
  * Properties of a {@link ThreeTierApp}.
+ *
+ * @example
+ * {
+ *   frontend: Workload.fromLabels({ tier: 'frontend' }),
+ *   backend: Workload.fromLabels({ tier: 'backend' }),
+ *   database: Workload.fromLabels({ tier: 'database' }),
+ *   backendPorts: [Port.tcp(3000)],
+ * }
  */
 export interface ThreeTierAppProps {
   /**

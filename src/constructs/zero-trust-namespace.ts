@@ -13,6 +13,9 @@ import { Workload } from '../vocabulary/workload';
 
 /**
  * Properties of a {@link ZeroTrustNamespace}.
+ *
+ * @example
+ * { namespace: 'payments', allowWithinNamespace: true, dns: DnsResolver.nodeLocal() }
  */
 export interface ZeroTrustNamespaceProps {
   /**
@@ -36,6 +39,9 @@ export interface ZeroTrustNamespaceProps {
 
 /**
  * Options of {@link ZeroTrustNamespace.allowFrom} and {@link ZeroTrustNamespace.allowTo}.
+ *
+ * @example
+ * zeroTrust.allowFrom(Peer.namespace('ingress-nginx'), [Port.HTTPS], { workload: Workload.fromLabels({ app: 'gateway' }) });
  */
 export interface ZeroTrustFlowOptions {
   /**

@@ -37,7 +37,12 @@ export interface ClusterDns {
   readonly port?: number;
 }
 
-/** What the guardrails need to know about the cluster, and which rules to run. */
+/**
+ * What the guardrails need to know about the cluster, and which rules to run.
+ *
+ * @example
+ * NetworkPolicyFindings.ofChart(chart, { podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'], skipRules: ['NP019'] });
+ */
 export interface FindingOptions {
   /**
    * The cluster's pod CIDRs, e.g. `['10.244.0.0/16']`. When given, `ipBlock` peers that cover pod

@@ -1,6 +1,9 @@
 /**
  * A finding the team accepts, with the reason on record. Suppressed findings do not fail synth or
  * the CLI, and reports list them with their reason.
+ *
+ * @example
+ * { id: 'NP003', subject: 'legacy', reason: 'Namespace retired in Q3; its pods have no network access anyway' }
  */
 export interface FindingSuppression {
   /** The rule's id (`NP003`) or name. */

@@ -1,6 +1,9 @@
 /**
  * How much a finding matters. `ERROR`: traffic the author meant to allow is blocked, or a policy
  * does not do what it says; `WARNING`: a gap or a surprise worth fixing; `INFO`: worth knowing.
+ *
+ * @example
+ * new NetworkPolicyGuardrails(chart, 'guardrails', { failOn: FindingSeverity.WARNING });
  */
 export enum FindingSeverity {
   /** The policies do not do what they say, or break traffic the author meant to allow. */
@@ -14,6 +17,11 @@ export enum FindingSeverity {
 /**
  * One problem the guardrails found in a set of NetworkPolicies, with the objects involved and the
  * fix.
+ *
+ * @example
+ * for (const finding of NetworkPolicyFindings.ofChart(chart)) {
+ *   console.log(`${finding.severity} ${finding.id} ${finding.subject}: ${finding.message}. Fix: ${finding.fix}`);
+ * }
  */
 export interface Finding {
   /** The rule's stable identifier, e.g. `NP008`. */
@@ -44,7 +52,12 @@ export interface Finding {
   readonly fix: string;
 }
 
-/** What one finding rule checks. */
+/**
+ * What one finding rule checks.
+ *
+ * @example
+ * NetworkPolicyFindings.rules().map((rule) => `${rule.id} ${rule.rule}: ${rule.summary}`);
+ */
 export interface FindingRuleInfo {
   /** The stable identifier, e.g. `NP008`. */
   readonly id: string;

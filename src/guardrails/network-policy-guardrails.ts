@@ -11,7 +11,12 @@ import { FindingSuppression } from '../findings/finding-suppression';
 import { atLeast, sortFindings } from '../findings/severity-order';
 import { buildFlowGraph, renderMarkdownReport } from '../reports';
 
-/** Properties of {@link NetworkPolicyGuardrails}. */
+/**
+ * Properties of {@link NetworkPolicyGuardrails}.
+ *
+ * @example
+ * { failOn: FindingSeverity.ERROR, podCidrs: ['10.244.0.0/16'], reportFile: 'netpol-report.md' }
+ */
 export interface NetworkPolicyGuardrailsProps extends FindingOptions {
   /**
    * Findings at or above this severity fail `cdk8s synth`.

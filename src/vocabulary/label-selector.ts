@@ -3,6 +3,9 @@ import { checkLabelKey, checkLabelValue } from './k8s-rules';
 
 /**
  * The operator of a label selector requirement.
+ *
+ * @example
+ * LabelExpression.in('tier', ['web']).operator; // LabelOperator.IN
  */
 export enum LabelOperator {
   /** The label is present and its value is one of the values. */
@@ -99,6 +102,9 @@ function operatorFactory(operator: LabelOperator): string {
  * Options of a label selector. At least one label or expression is required: an empty selector
  * selects everything, which is only ever written through an explicit, named choice such as
  * `Peer.namespace()` or `Workload.allPods()`.
+ *
+ * @example
+ * { labels: { app: 'web' }, expressions: [LabelExpression.notIn('track', ['canary'])] }
  */
 export interface LabelSelectorOptions {
   /**

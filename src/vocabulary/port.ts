@@ -3,6 +3,9 @@ import { checkPortName, checkPortNumber } from './k8s-rules';
 
 /**
  * A transport protocol NetworkPolicy can filter.
+ *
+ * @example
+ * Port.named('dns', Protocol.UDP);
  */
 export enum Protocol {
   /** TCP (the Kubernetes default). */

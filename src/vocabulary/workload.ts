@@ -7,6 +7,9 @@ import { LabelSelector } from './label-selector';
 
 /**
  * Options for a workload given by a label selector.
+ *
+ * @example
+ * Workload.fromLabels({ app: 'api' }, { namespace: 'shop', name: 'checkout-api' });
  */
 export interface WorkloadOptions {
   /**
