@@ -286,8 +286,10 @@ function readPolicy(obj: any, source: SourceRef): PolicyModel {
   const spec = obj.spec ?? {};
   const ingress = (spec.ingress ?? []).map((r: any) => readRule(r?.from, r?.ports, source));
   const egress = (spec.egress ?? []).map((r: any) => readRule(r?.to, r?.ports, source));
-  // Defaulting: policyTypes omitted → Ingress, plus Egress only when egress rules are written.
-  const types: string[] = Array.isArray(spec.policyTypes) ? spec.policyTypes : egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+  // Defaulting: policyTypes omitted or empty → Ingress, plus Egress only when egress rules are
+  // written (the API server tests the list's length, so `policyTypes: []` is defaulted too).
+  const written: string[] = Array.isArray(spec.policyTypes) ? spec.policyTypes : [];
+  const types = written.length > 0 ? written : egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
   return {
     id: `${namespace}/${name}`,
     namespace,

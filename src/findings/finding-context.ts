@@ -58,7 +58,9 @@ export function buildFindingContext(model: ClusterModel, options: FindingOptions
   for (const entry of objects ?? []) {
     const obj = entry?.object ?? entry;
     if (obj?.kind !== 'NetworkPolicy') continue;
-    written.set(`${obj.metadata?.namespace ?? 'default'}/${obj.metadata?.name}`, Array.isArray(obj.spec?.policyTypes));
+    // An empty list is defaulted like a missing one, so it counts as not written.
+    const types = obj.spec?.policyTypes;
+    written.set(`${obj.metadata?.namespace ?? 'default'}/${obj.metadata?.name}`, Array.isArray(types) && types.length > 0);
   }
   const knownNamespaces = new Set<string>([
     ...model.pods.map((p) => p.namespace),

@@ -60,7 +60,7 @@ const rules = (peersKey: 'from' | 'to') => fc.option(fc.array(rule(peersKey), { 
 const policyArb = fc.record({
   namespace: fc.constantFrom(...NAMESPACES),
   podSelector: selector,
-  policyTypes: fc.option(fc.constantFrom(['Ingress'], ['Egress'], ['Ingress', 'Egress']), { nil: undefined }),
+  policyTypes: fc.option(fc.constantFrom([] as string[], ['Ingress'], ['Egress'], ['Ingress', 'Egress']), { nil: undefined }),
   ingress: rules('from'),
   egress: rules('to'),
 });

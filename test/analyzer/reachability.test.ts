@@ -55,6 +55,20 @@ describe('Reachability: isolation and defaults', () => {
     expect(r.isAllowed('y', 'z', Port.udp(53))).toBe(false); // z's ingress too
   });
 
+  test('policyTypes: [] is defaulted like a missing policyTypes (the API server checks its length)', () => {
+    // pkg/apis/networking/v1/defaults.go: `if len(obj.Spec.PolicyTypes) == 0` → Ingress (+ Egress with egress rules).
+    const r = Reachability.fromManifests([
+      pod('a', 'x', { labels: { app: 'x' } }), pod('a', 'z', { labels: { app: 'z' } }),
+      policy('a', 'x-empty-types', { podSelector: { matchLabels: { app: 'x' } }, policyTypes: [] }),
+      policy('a', 'z-empty-types', { podSelector: { matchLabels: { app: 'z' } }, policyTypes: [], egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] }),
+    ]);
+    expect(r.isolation('x')).toMatchObject({ ingressIsolated: true, egressIsolated: false });
+    expect(r.isolation('z')).toMatchObject({ ingressIsolated: true, egressIsolated: true });
+    expect(r.isAllowed('z', 'x', tcp80)).toBe(false);
+    expect(r.matrix(tcp80).isAllowed('z', 'x')).toBe(false);
+    expect(r.matrix(tcp80).isAllowed('x', 'z')).toBe(false);
+  });
+
   test('ingress: [{}] allows everything; ingress: [] allows nothing', () => {
     const r = Reachability.fromManifests([
       pod('a', 'open', { labels: { app: 'open' } }), pod('a', 'closed', { labels: { app: 'closed' } }), pod('b', 'client'),

@@ -55,7 +55,7 @@ function namespaceLabels(cluster: RefCluster, name: string): Record<string, stri
 }
 
 function policyTypes(policy: any): string[] {
-  if (policy.spec.policyTypes) return policy.spec.policyTypes;
+  if (policy.spec.policyTypes && policy.spec.policyTypes.length > 0) return policy.spec.policyTypes;
   return policy.spec.egress && policy.spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 

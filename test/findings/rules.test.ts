@@ -168,6 +168,11 @@ describe('NP010/NP011 policyTypes surprises', () => {
     expect(run(['NP011'], [web, defaulted])).toEqual(['NP011 shop/web']);
   });
 
+  test('NP011: policyTypes [] is defaulted like a missing one, so it fires too', () => {
+    const empty = policy('shop', 'web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: [], egress: [DNS_EGRESS] });
+    expect(run(['NP011'], [web, empty])).toEqual(['NP011 shop/web']);
+  });
+
   test('NP011 does not fire with explicit policyTypes, with ingress rules, or without egress rules', () => {
     const explicit = policy('shop', 'a', { podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress: [DNS_EGRESS] });
     const both = policy('shop', 'b', { podSelector: {}, ingress: [{}], egress: [DNS_EGRESS] });
