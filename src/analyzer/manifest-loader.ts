@@ -87,12 +87,16 @@ function flatten(value: any, source: SourceRef): LoadedObject[] {
     throw new ManifestError(source, `is not a Kubernetes object: expected a mapping with apiVersion and kind, got ${Array.isArray(value) ? 'a list' : `the ${typeof value} ${JSON.stringify(value)}`}`);
   }
   if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
+    // The items of a typed list (`NetworkPolicyList` from the API) have no kind: like kubectl,
+    // give them the list's kind without "List" and the list's apiVersion.
+    const itemKind = value.kind.slice(0, -'List'.length);
     return value.items.map((item: any, index: number) => {
       const itemSource = { ...source, item: index };
       if (item === null || typeof item !== 'object' || Array.isArray(item)) {
         throw new ManifestError(itemSource, `is not a Kubernetes object: expected a mapping with apiVersion and kind, got ${JSON.stringify(item)}`);
       }
-      return { ...itemSource, object: item };
+      const typed = !item.kind && !item.apiVersion && itemKind !== '' ? { ...item, apiVersion: value.apiVersion, kind: itemKind } : item;
+      return { ...itemSource, object: typed };
     });
   }
   return [{ ...source, object: value }];

@@ -25,6 +25,35 @@ describe('loadManifestFiles', () => {
     expect(Reachability.fromFiles([path.join(fixtures, 'shop')]).pods).toEqual(['monitoring/prometheus', 'shop/web', 'shop/api', 'shop/db']);
   });
 
+  test('items of a typed List (NetworkPolicyList, PodList) without kind take it from the list, as kubectl does', () => {
+    // apimachinery's unstructured decodeToList: an item without kind and apiVersion gets the list's
+    // kind minus "List" and the list's apiVersion.
+    const text = [
+      'apiVersion: networking.k8s.io/v1',
+      'kind: NetworkPolicyList',
+      'items:',
+      '- metadata: {name: deny, namespace: a}',
+      '  spec: {podSelector: {}, policyTypes: [Ingress]}',
+      '---',
+      'apiVersion: v1',
+      'kind: PodList',
+      'items:',
+      '- metadata: {name: x, namespace: a}',
+      '  spec: {containers: [{name: c, image: i}]}',
+      '- metadata: {name: y, namespace: a}',
+      '  spec: {containers: [{name: c, image: i}]}',
+    ].join('\n');
+    const objects = parseManifestText(text, 'dump.yaml');
+    expect(objects.map((o) => `${o.documentIndex}[${o.item}] ${o.object.apiVersion} ${o.object.kind}/${o.object.metadata.name}`)).toEqual([
+      '0[0] networking.k8s.io/v1 NetworkPolicy/deny',
+      '1[0] v1 Pod/x',
+      '1[1] v1 Pod/y',
+    ]);
+    const r = Reachability.fromManifests(objects.map((o) => o.object));
+    expect(r.pods).toEqual(['a/x', 'a/y']);
+    expect(r.isolation('a/x').ingressPolicies).toEqual(['a/deny']);
+  });
+
   test('skips empty documents but counts them', () => {
     const objects = parseManifestText('kind: Namespace\nmetadata: {name: a}\n---\n# nothing\n---\nkind: Namespace\nmetadata: {name: x}\n', 'x.yaml');
     expect(objects.map((o) => [o.documentIndex, o.object.metadata.name])).toEqual([[0, 'a'], [2, 'x']]);
