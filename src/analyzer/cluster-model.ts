@@ -168,7 +168,7 @@ export class ClusterModel {
       if (kind === 'Namespace') {
         model.declareNamespace(obj, source);
       } else if (kind === 'NetworkPolicy') {
-        model.policies.push(readPolicy(obj, source));
+        model.addPolicy(readPolicy(obj, source));
       } else if (kind === 'Pod') {
         model.addPodObject(obj, obj, 'Pod', source);
       } else if (typeof kind === 'string' && WORKLOAD_TEMPLATES[kind]) {
@@ -186,6 +186,7 @@ export class ClusterModel {
   public readonly policies: PolicyModel[] = [];
   private readonly declaredNamespaces = new Map<string, NamespaceModel>();
   private readonly podsById = new Map<string, PodModel>();
+  private readonly policiesById = new Map<string, PolicyModel>();
 
   /** Adds a pod endpoint; throws when a pod with the same `namespace/name` exists. */
   public addPod(input: PodInput, source?: SourceRef): PodModel {
@@ -212,6 +213,17 @@ export class ClusterModel {
     this.podsById.set(pod.id, pod);
     this.pods.push(pod);
     return pod;
+  }
+
+  /** Adds a policy; throws when a policy with the same `namespace/name` exists. */
+  private addPolicy(policy: PolicyModel): void {
+    const existing = this.policiesById.get(policy.id);
+    if (existing) {
+      const where = (source?: SourceRef): string => describeSource(source).replace(/: $/, '') || 'an object';
+      throw new ManifestError(policy.source, `there are two NetworkPolicies named '${policy.id}' (${where(existing.source)} and ${where(policy.source)}); the API server keeps one object per name, so the later one would replace the earlier. Rename one or delete it`);
+    }
+    this.policiesById.set(policy.id, policy);
+    this.policies.push(policy);
   }
 
   /** The pod with this `namespace/name`, if any. */

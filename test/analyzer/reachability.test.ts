@@ -323,6 +323,13 @@ describe('Reachability: pods and names', () => {
       .toThrow("items[1]: there are two pods named 'a/x': a Pod (items[0]) and a Pod");
   });
 
+  test('two NetworkPolicies with one name are an error, not a union: the API server keeps only one', () => {
+    const wide = policy('a', 'p', { podSelector: {}, ingress: [{}] });
+    const narrow = policy('a', 'p', { podSelector: {}, ingress: [] });
+    expect(() => Reachability.fromManifests([pod('a', 'x'), wide, narrow]))
+      .toThrow("items[2]: there are two NetworkPolicies named 'a/p' (items[1] and items[2]); the API server keeps one object per name, so the later one would replace the earlier. Rename one or delete it");
+  });
+
   test('addPod declares pods from elsewhere', () => {
     const r = Reachability.fromManifests([
       pod('a', 'srv', { labels: { app: 'srv' } }),
