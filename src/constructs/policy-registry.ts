@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { PolicyDirection } from './policy-direction';
 import { DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid } from '../vocabulary/errors';
-import { compare } from '../vocabulary/label-selector';
+import { compare, LabelSelector } from '../vocabulary/label-selector';
 import { Peer, ResolvedPeer } from '../vocabulary/peer';
 import { Port } from '../vocabulary/port';
 import { ResolvedWorkload, Workload } from '../vocabulary/workload';
@@ -26,7 +26,7 @@ interface Target {
   readonly name: string;
   readonly ingress: DirectionRules;
   readonly egress: DirectionRules;
-  /** The rules of each resolver asked for by constructs that egress-isolate this workload. */
+  /** The rules of each resolver asked for by constructs that egress-isolate this workload, by what they reach. */
   readonly dns: Map<string, DnsRules>;
   /** This workload as a peer, for the other side of its flows; made on first use. */
   asPeer?: ResolvedPeer;
@@ -127,14 +127,15 @@ export class PolicyRegistry {
 
   /**
    * Records that `target` must reach `dns`. The rules are written at once when asked explicitly or for a
-   * whole namespace; for one workload they are added at render time, unless its namespace-wide policy
-   * already covers DNS.
+   * whole namespace; for one workload they are added at render time, minus what its namespace-wide
+   * policy already allows.
    */
   private keepDns(requester: IConstruct, target: Target, dns: DnsResolver, explicit: boolean): void {
     if (dns.isNone) return;
-    const rules = target.dns.get(dns.name)
-      ?? dns._rules().map((rule) => ({ peer: rule.peer._resolve(target.workload.namespace, requester), ports: rule.ports }));
-    target.dns.set(dns.name, rules);
+    const rules = dns._rules().map((rule) => ({ peer: rule.peer._resolve(target.workload.namespace, requester), ports: rule.ports }));
+    // Keyed by what the rules reach, not by the resolver's name: two custom resolvers share a name.
+    const key = rules.map(({ peer, ports }) => `${peer.key}|${ports.map(portSortKey).sort().join(',')}`).join(';');
+    if (!target.dns.has(key)) target.dns.set(key, rules);
     if (explicit || target.workload.selector.isEmpty) {
       for (const rule of rules) this.grant(requester, target, PolicyDirection.EGRESS, rule.peer, rule.ports, DnsResolver.none());
     }
@@ -181,10 +182,14 @@ export class PolicyRegistry {
   private render(target: Target): any {
     const namespace = target.workload.namespace;
     const egressPeers = new Map(target.egress.peers);
-    if (target.egress.isolated && !target.workload.selector.isEmpty && !this.namespaceReachesDns(namespace)) {
+    if (target.egress.isolated && !target.workload.selector.isEmpty) {
+      // The namespace-wide policy selects these pods too (policies add up): what it allows is not repeated.
+      const namespaceWide = this.targets.get(`${namespace}|${EVERY_POD}`)?.egress.peers;
       for (const rules of target.dns.values()) {
         for (const { peer, ports } of rules) {
-          egressPeers.set(peer.key, { peer, ports: mergePorts(egressPeers.get(peer.key)?.ports ?? [], ports) });
+          const allowed = namespaceWide?.get(peer.key)?.ports ?? [];
+          const missing = allowed === 'all' ? [] : ports.filter((port) => !allowed.some((p) => port.isCoveredBy(p)));
+          if (missing.length > 0) egressPeers.set(peer.key, { peer, ports: mergePorts(egressPeers.get(peer.key)?.ports ?? [], missing) });
         }
       }
     }
@@ -202,15 +207,12 @@ export class PolicyRegistry {
     };
   }
 
-  /** Whether the namespace-wide policy of `namespace` already lets every pod reach a DNS resolver. */
-  private namespaceReachesDns(namespace: string): boolean {
-    const everyPod = this.targets.get(`${namespace}|{}`);
-    return everyPod !== undefined && everyPod.dns.size > 0;
-  }
 }
 
 const REGISTRIES = new WeakMap<IConstruct, PolicyRegistry>();
 const HOST_ID = 'NetworkPolicies';
+/** The selector key of a namespace-wide policy. */
+const EVERY_POD = LabelSelector._everything()._key;
 
 /** Adds `more` to `existing`, dropping ports another one covers. */
 function mergePorts(existing: PortSet, more: Port[]): PortSet {

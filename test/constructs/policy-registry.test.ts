@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AllowFrom, AllowTo, DefaultDeny, LabelExpression, LabelSelector, Peer, Port, Workload } from '../../src';
+import { AllowFrom, AllowTo, DefaultDeny, DnsResolver, LabelExpression, LabelSelector, Peer, Port, Workload } from '../../src';
 import { checkDns1123Subdomain } from '../../src/vocabulary/k8s-rules';
-import { chartIn, policiesOf } from '../support/cluster';
+import { chartIn, KUBE_DNS, NODE_LOCAL_DNS, policiesOf, reachabilityOf } from '../support/cluster';
 
 const api = Workload.fromLabels({ app: 'api' });
 const web = Peer.pods(LabelSelector.matchLabels({ app: 'web' }));
@@ -157,5 +157,45 @@ describe('names', () => {
     new DefaultDeny(chart, 'a', { workload: Workload.fromSelector(LabelSelector.of({ expressions: [LabelExpression.exists('canary')] })) });
     new DefaultDeny(chart, 'b', { workload: Workload.fromLabels({ app: 'x' }, { name: 'checkout' }) });
     expect(policiesOf(chart).map((p) => p.metadata.name)).toEqual(['selected-pods-netpol', 'checkout-netpol']);
+  });
+});
+
+describe('DNS on a workload inside a namespace-wide policy', () => {
+  const API = { namespace: 'shop', name: 'api', labels: { app: 'api' } };
+  const OPENSHIFT_DNS = { namespace: 'openshift-dns', name: 'dns-default', labels: { 'dns.operator.openshift.io/daemonset-dns': 'default' } };
+
+  test('a workload asking for another resolver than its namespace keeps reaching it', () => {
+    const chart = chartIn('shop');
+    new DefaultDeny(chart, 'deny');
+    new AllowTo(chart, 'api-out', { from: api, to: [Peer.ipv4('203.0.113.0/24')], ports: [Port.HTTPS], dns: DnsResolver.openShift() });
+    new DefaultDeny(chart, 'web-deny', { workload: Workload.fromLabels({ app: 'web' }), dns: DnsResolver.nodeLocal() });
+    const reach = reachabilityOf(chart, [API, { namespace: 'shop', name: 'web', labels: { app: 'web' } }, KUBE_DNS, NODE_LOCAL_DNS, OPENSHIFT_DNS]);
+    expect(reach.isAllowed('shop/api', 'openshift-dns/dns-default', Port.udp(5353))).toBe(true);
+    expect(reach.isAllowed('shop/web', 'kube-system/node-local-dns', Port.DNS_UDP)).toBe(true);
+    // The resolver the namespace already reaches is not written again.
+    expect(spec(policiesOf(chart), 'web-netpol').egress).toEqual([{
+      to: [{ ipBlock: { cidr: '169.254.20.10/32' } }],
+      ports: [{ protocol: 'TCP', port: 53 }, { protocol: 'UDP', port: 53 }],
+    }]);
+  });
+
+  test('a namespace egress-isolated without DNS leaves the workload its own', () => {
+    const chart = chartIn('shop');
+    new DefaultDeny(chart, 'deny', { dns: DnsResolver.none() });
+    new DefaultDeny(chart, 'api-deny', { workload: api });
+    const reach = reachabilityOf(chart, [API, KUBE_DNS]);
+    expect(reach.isAllowed('shop/api', 'kube-system/coredns', Port.DNS_UDP)).toBe(true);
+    expect(reach.isAllowed('shop/api', 'kube-system/coredns', Port.DNS_TCP)).toBe(true);
+  });
+
+  test('two custom resolvers on one workload: both are reached', () => {
+    const chart = chartIn('shop');
+    new DefaultDeny(chart, 'one', { workload: api, dns: DnsResolver.custom([Peer.ipv4('10.0.0.10/32')], [Port.DNS_UDP]) });
+    new DefaultDeny(chart, 'two', { workload: api, dns: DnsResolver.custom([Peer.ipv4('10.0.0.20/32')], [Port.DNS_UDP]) });
+    const reach = reachabilityOf(chart, [API,
+      { namespace: 'dns', name: 'one', labels: { app: 'dns' }, ips: ['10.0.0.10'] },
+      { namespace: 'dns', name: 'two', labels: { app: 'dns' }, ips: ['10.0.0.20'] }]);
+    expect(reach.isAllowed('shop/api', 'dns/one', Port.DNS_UDP)).toBe(true);
+    expect(reach.isAllowed('shop/api', 'dns/two', Port.DNS_UDP)).toBe(true);
   });
 });
