@@ -161,7 +161,8 @@ export class PolicyRegistry {
       const chart = Chart.of(requester);
       const host = (chart.node.tryFindChild(HOST_ID) as Construct | undefined) ?? new Construct(chart, HOST_ID);
       const rendered = target;
-      new ApiObject(host, `${workload.namespace}-${name}`, {
+      // '.' appears in neither a namespace nor a policy name, so ids of different policies never clash.
+      new ApiObject(host, `${workload.namespace}.${name}`, {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
         metadata: { name, namespace: workload.namespace },

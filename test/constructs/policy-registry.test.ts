@@ -140,6 +140,13 @@ describe('names', () => {
     expect(policiesOf(chart).map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['shop/web-netpol', 'blog/web-netpol']);
   });
 
+  test('namespace and name never run together: a-b/c and a/b-c are two policies, not a crash', () => {
+    const chart = chartIn('shop');
+    new DefaultDeny(chart, 'a', { workload: Workload.fromLabels({ app: 'c' }, { namespace: 'a-b' }) });
+    new DefaultDeny(chart, 'b', { workload: Workload.fromLabels({ app: 'b-c' }, { namespace: 'a' }) });
+    expect(policiesOf(chart).map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['a-b/c-netpol', 'a/b-c-netpol']);
+  });
+
   test.each([
     [{ app: 'a'.repeat(63) }],
     [{ 'app.kubernetes.io/name': 'Web_Frontend.v2' }],
