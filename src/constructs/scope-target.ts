@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalid, show } from '../vocabulary/errors';
+import { checkDns1123Label } from '../vocabulary/k8s-rules';
 import { Workload } from '../vocabulary/workload';
 
 /**
@@ -8,6 +9,7 @@ import { Workload } from '../vocabulary/workload';
  * @internal
  */
 export function scopeTarget(scope: IConstruct, namespace: string | undefined, workload: Workload | undefined): Workload {
+  if (namespace !== undefined) checkNamespaceProp(scope, namespace);
   if (!workload) return Workload.allPods(namespace);
   if (namespace !== undefined && workload.namespace !== undefined && workload.namespace !== namespace) {
     throw invalid(scope.node.path, `namespace ${show(namespace)} conflicts with the workload's namespace ${show(workload.namespace)}`,
@@ -16,4 +18,13 @@ export function scopeTarget(scope: IConstruct, namespace: string | undefined, wo
   return namespace !== undefined && workload.namespace === undefined
     ? Workload.fromSelector(workload.selector, { namespace, name: workload.name })
     : workload;
+}
+
+/**
+ * Throws, naming the construct, when `namespace` given to it is not a valid namespace name.
+ * @internal
+ */
+export function checkNamespaceProp(scope: IConstruct, namespace: string): void {
+  const problem = checkDns1123Label(namespace);
+  if (problem) throw invalid(scope.node.path, `namespace ${show(namespace)} ${problem}`, "Use the namespace's name as Kubernetes has it, e.g. 'shop-prod'");
 }

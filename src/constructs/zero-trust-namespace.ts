@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { AllowFrom } from './allow-from';
 import { AllowTo } from './allow-to';
 import { DefaultDeny } from './default-deny';
-import { scopeTarget } from './scope-target';
+import { checkNamespaceProp, scopeTarget } from './scope-target';
 import { DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid } from '../vocabulary/errors';
 import { Peer } from '../vocabulary/peer';
@@ -82,6 +82,7 @@ export class ZeroTrustNamespace extends Construct {
       throw invalid(this.node.path, `no namespace given, and the chart '${Chart.of(this).node.path}' has none either`,
         "Pass { namespace: 'my-ns' }, or create the chart with new Chart(app, 'id', { namespace: 'my-ns' })");
     }
+    checkNamespaceProp(this, namespace);
     this.namespace = namespace;
     this.pods = Workload.allPods(namespace);
     this.dns = props.dns ?? DnsResolver.kubeDns();

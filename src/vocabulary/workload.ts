@@ -74,7 +74,7 @@ export class Workload {
    * @default namespace - the namespace of the chart of the construct that uses it
    */
   public static allPods(namespace?: string): Workload {
-    return new Workload(() => 'Workload.allPods()', LabelSelector._everything(), namespace, 'all-pods');
+    return new Workload(() => `Workload.allPods(${namespace === undefined ? '' : show(namespace)})`, LabelSelector._everything(), namespace, 'all-pods');
   }
 
   /**
@@ -120,10 +120,16 @@ export class Workload {
    * @internal
    */
   public _resolve(scope: IConstruct): ResolvedWorkload {
-    const namespace = this.namespace ?? Chart.of(scope).namespace;
+    const chart = Chart.of(scope);
+    const namespace = this.namespace ?? chart.namespace;
     if (!namespace) {
-      throw invalid(`${scope.node.path}`, `${this.describe()} has no namespace, and the chart '${Chart.of(scope).node.path}' has none either`,
+      throw invalid(`${scope.node.path}`, `${this.describe()} has no namespace, and the chart '${chart.node.path}' has none either`,
         "Every NetworkPolicy needs one: pass { namespace: 'my-ns' } to the workload, or create the chart with new Chart(app, 'id', { namespace: 'my-ns' })");
+    }
+    if (this.namespace === undefined) {
+      // cdk8s does not check a chart's namespace; the API server would reject every policy in it.
+      const problem = checkDns1123Label(namespace);
+      if (problem) throw invalid(scope.node.path, `the namespace ${show(namespace)} of the chart '${chart.node.path}' ${problem}`, "Create the chart with a valid namespace, e.g. new Chart(app, 'id', { namespace: 'shop-prod' })");
     }
     return { namespace, selector: this.selector, name: this.name };
   }

@@ -1,3 +1,4 @@
+import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { DefaultDeny, DnsResolver, PolicyDirection, Port, Workload } from '../../src';
 import { allowedFlows, chartIn, chartWithoutNamespace, KUBE_DNS, NODE_LOCAL_DNS, policiesOf, reachabilityOf } from '../support/cluster';
@@ -133,7 +134,15 @@ describe('DefaultDeny', () => {
     });
 
     test('an invalid namespace name', () => {
-      expect(() => new DefaultDeny(chartIn('shop'), 'deny', { namespace: 'Shop_Prod' })).toThrow("Workload.allPods(): namespace 'Shop_Prod' must be a DNS-1123 label");
+      expect(() => new DefaultDeny(chartIn('shop'), 'deny', { namespace: 'Shop_Prod' })).toThrow(
+        "shop/deny: namespace 'Shop_Prod' must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit. Use the namespace's name as Kubernetes has it, e.g. 'shop-prod'");
+    });
+
+    test('an invalid namespace on the chart: an error, not a policy the API server rejects', () => {
+      const chart = new Chart(Testing.app(), 'prod', { namespace: 'Shop_Prod' });
+      expect(() => new DefaultDeny(chart, 'deny')).toThrow(
+        "prod/deny: the namespace 'Shop_Prod' of the chart 'prod' must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit. Create the chart with a valid namespace, e.g. new Chart(app, 'id', { namespace: 'shop-prod' })");
+      expect(policiesOf(chart)).toEqual([]);
     });
 
     test('empty directions', () => {

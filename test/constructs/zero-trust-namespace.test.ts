@@ -131,6 +131,11 @@ describe('ZeroTrustNamespace', () => {
         "no-namespace/zt: no namespace given, and the chart 'no-namespace' has none either. Pass { namespace: 'my-ns' }, or create the chart with new Chart(app, 'id', { namespace: 'my-ns' })");
     });
 
+    test('an invalid namespace name', () => {
+      expect(() => new ZeroTrustNamespace(chartIn('team-a'), 'zt', { namespace: 'Team_B' })).toThrow(
+        "team-a/zt: namespace 'Team_B' must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit. Use the namespace's name as Kubernetes has it, e.g. 'shop-prod'");
+    });
+
     test('a workload of another namespace', () => {
       const zt = new ZeroTrustNamespace(chartIn('team-a'), 'zt');
       expect(() => zt.allowFrom(Peer.namespace('ingress-nginx'), [Port.HTTPS], { workload: Workload.fromLabels({ app: 'api' }, { namespace: 'team-b' }) }))
