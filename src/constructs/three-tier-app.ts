@@ -165,8 +165,10 @@ export interface ThreeTierAppProps {
  * - every tier to the DNS resolver.
  *
  * The database reaches nothing else, and the frontend cannot reach the database. The tiers may share a
- * namespace or each have their own. Other pods of those namespaces are left alone: isolate them too
- * with a {@link ZeroTrustNamespace}.
+ * namespace or each have their own (a tier that is every pod of a namespace must have it to itself).
+ * Other pods of those namespaces are left alone: isolate them too with a {@link ZeroTrustNamespace},
+ * without `allowWithinNamespace` where tiers share a namespace: policies add up, so traffic allowed
+ * within the namespace would let the frontend reach the database.
  *
  * @example
  * new ThreeTierApp(chart, 'shop', {
@@ -229,19 +231,28 @@ export class ThreeTierApp extends Construct {
     }
   }
 
-  /** Two tiers on the same pods would merge their rules and let the frontend reach the database. */
+  /**
+   * Two tiers on the same pods would merge their rules and let the frontend reach the database; so
+   * would a tier that is every pod of a namespace another tier is in, since its policy selects that
+   * tier's pods too.
+   */
   private checkDistinct(): void {
-    const seen = new Map<string, string>();
-    for (const [tier, workload] of [['frontend', this.frontend], ['backend', this.backend], ['database', this.database]] as const) {
-      const resolved = workload._resolve(this);
-      const key = `${resolved.namespace}|${JSON.stringify(resolved.selector.toJson())}`;
-      const other = seen.get(key);
-      if (other) {
-        throw invalid(this.node.path, `${other} and ${tier} are the same pods (${resolved.namespace}/${resolved.selector})`,
-          'Give each tier its own labels or workload, so that each gets only its own flows');
+    const tiers = ([['frontend', this.frontend], ['backend', this.backend], ['database', this.database]] as const)
+      .map(([tier, workload]) => ({ tier, resolved: workload._resolve(this) }));
+    tiers.forEach(({ tier, resolved }, index) => {
+      for (const other of tiers.slice(0, index)) {
+        if (other.resolved.namespace !== resolved.namespace) continue;
+        if (other.resolved.selector._key === resolved.selector._key) {
+          throw invalid(this.node.path, `${other.tier} and ${tier} are the same pods (${resolved.namespace}/${resolved.selector})`,
+            'Give each tier its own labels or workload, so that each gets only its own flows');
+        }
+        if (other.resolved.selector.isEmpty || resolved.selector.isEmpty) {
+          const [whole, part] = other.resolved.selector.isEmpty ? [other.tier, tier] : [tier, other.tier];
+          throw invalid(this.node.path, `${whole} is every pod of namespace ${show(resolved.namespace)}, which includes the ${part} pods, so ${part} would get ${whole}'s flows too`,
+            `Give ${whole} its own labels, or move it to a namespace of its own`);
+        }
       }
-      seen.set(key, tier);
-    }
+    });
   }
 }
 

@@ -283,6 +283,14 @@ describe('ThreeTierApp', () => {
         'shop/app: backend and database are the same pods (shop/tier=backend). Give each tier its own labels or workload, so that each gets only its own flows');
     });
 
+    test('a whole-namespace tier sharing its namespace with another tier', () => {
+      // Its policy would select the other tier's pods too: the database would reach the backend.
+      expect(() => shopApp({ frontend: Workload.allPods() })).toThrow(
+        "shop/app: frontend is every pod of namespace 'shop', which includes the backend pods, so backend would get frontend's flows too. Give frontend its own labels, or move it to a namespace of its own");
+      expect(() => shopApp({ database: Workload.allPods('shop') })).toThrow(
+        "shop/app: database is every pod of namespace 'shop', which includes the frontend pods, so frontend would get database's flows too");
+    });
+
     test('a tier namespace that conflicts with the namespace prop', () => {
       expect(() => new ThreeTierApp(chartWithoutNamespace(), 'app', { ...TIERS, namespace: 'shop', frontend: Workload.fromLabels({ tier: 'frontend' }, { namespace: 'web' }) }))
         .toThrow("no-namespace/app: namespace 'shop' conflicts with the workload's namespace 'web'. Give the namespace on one of them only");
