@@ -1,5 +1,6 @@
-import { ClusterModel, Direction, PodModel, PolicyModel, PortRuleModel } from './cluster-model';
-import { matchPeer, policySelects } from './evaluator';
+import { ClusterModel, Direction, PodModel, PolicyModel, PortRuleModel, RuleModel } from './cluster-model';
+import { peerMatches, policySelects } from './evaluator';
+import { MatrixEngine } from './matrix-engine';
 
 /**
  * A range of ports of one protocol that a connection may use.
@@ -50,7 +51,7 @@ function sideRanges(model: ClusterModel, direction: Direction, policies: readonl
   const out: Ranges = new Map(PROTOCOLS.map((p) => [p, []]));
   for (const policy of policies) {
     for (const rule of direction === 'Ingress' ? policy.ingress : policy.egress) {
-      if (rule.peers.length > 0 && !rule.peers.some((p) => matchPeer(model, policy, p, peer).matched)) continue;
+      if (rule.peers.length > 0 && !rule.peers.some((p) => peerMatches(model, policy, p, peer))) continue;
       if (rule.ports.length === 0) return everything();
       for (const entry of rule.ports) out.get(entry.protocol)?.push(...entryRanges(entry, destination));
     }
@@ -88,6 +89,76 @@ export function allowedPortRanges(model: ClusterModel, from: PodModel, to: PodMo
     for (const [lo, hi] of intersect(egress.get(protocol)!, ingress.get(protocol)!)) out.push({ protocol, startPort: lo, endPort: hi });
   }
   return out;
+}
+
+function toPortRanges(ranges: Ranges): PortRange[] {
+  const out: PortRange[] = [];
+  for (const protocol of PROTOCOLS) for (const [lo, hi] of ranges.get(protocol)!) out.push({ protocol, startPort: lo, endPort: hi });
+  return out;
+}
+
+/** The ports one side allows between two classes of pods, and what both sides allow. @internal */
+export interface ClassPairPorts {
+  /** What the source's egress allows towards the destination (everything when not isolated). */
+  readonly egress: readonly PortRange[];
+  /** What the destination's ingress admits from the source (everything when not isolated). */
+  readonly ingress: readonly PortRange[];
+  /** Both: what the connection may use. */
+  readonly allowed: readonly PortRange[];
+}
+
+/**
+ * Allowed ports for every ordered pair of pods, computed once per pair of the matrix engine's
+ * classes (pods no policy can tell apart have the same ports towards the same class), so whole
+ * reports cost classes² rather than pods² rule evaluations. Agrees with `allowedPortRanges`.
+ * @internal
+ */
+export class PortRangeTable {
+  private readonly memo = new Map<number, ClassPairPorts>();
+  private readonly everything: readonly PortRange[] = toPortRanges(everything());
+
+  public constructor(private readonly model: ClusterModel, private readonly engine: MatrixEngine) {}
+
+  /** What pod `fromIndex` may use to reach pod `toIndex` (indexes in `model.pods`); everything for a pod to itself. */
+  public allowedAt(fromIndex: number, toIndex: number): readonly PortRange[] {
+    if (fromIndex === toIndex) return this.everything;
+    return this.classPair(this.engine.classOfPod[fromIndex], this.engine.classOfPod[toIndex]).allowed;
+  }
+
+  /** Both sides' ports between two different pods of these classes (the classes may be equal). */
+  public classPair(sourceClass: number, destinationClass: number): ClassPairPorts {
+    const key = sourceClass * this.engine.classCount + destinationClass;
+    let entry = this.memo.get(key);
+    if (!entry) {
+      const destination = this.engine.representative(destinationClass);
+      const egress = this.side('Egress', sourceClass, destinationClass, destination);
+      const ingress = this.side('Ingress', destinationClass, sourceClass, destination);
+      const allowed: PortRange[] = [];
+      for (const protocol of PROTOCOLS) {
+        for (const [lo, hi] of intersect(egress.get(protocol)!, ingress.get(protocol)!)) allowed.push({ protocol, startPort: lo, endPort: hi });
+      }
+      entry = { egress: toPortRanges(egress), ingress: toPortRanges(ingress), allowed };
+      this.memo.set(key, entry);
+    }
+    return entry;
+  }
+
+  private side(direction: Direction, subjectClass: number, peerClass: number, destination: PodModel): Ranges {
+    const policies = this.engine.isolatingPolicies(subjectClass, direction);
+    if (policies.length === 0) return everything();
+    const out: Ranges = new Map(PROTOCOLS.map((p) => [p, []]));
+    for (const index of policies) {
+      const policy = this.model.policies[index];
+      const rules: readonly RuleModel[] = direction === 'Ingress' ? policy.ingress : policy.egress;
+      for (const rule of rules) {
+        if (!this.engine.ruleClasses(policy, rule).has(peerClass)) continue;
+        if (rule.ports.length === 0) return everything();
+        for (const entry of rule.ports) out.get(entry.protocol)?.push(...entryRanges(entry, destination));
+      }
+    }
+    for (const p of PROTOCOLS) out.set(p, normalize(out.get(p)!));
+    return out;
+  }
 }
 
 /** `TCP 80, 443, 8000-8080; UDP all`, or `nothing`. @internal */

@@ -72,14 +72,24 @@ export function ipBlockMatches(block: IpBlockModel, pod: PodModel): boolean {
     && !block.except.some((e) => cidrContainsIp(e, ip.family, ip.value)));
 }
 
+/** Whether a peer of a policy's rule matches a pod: `matchPeer` without the explanation, for hot loops. @internal */
+export function peerMatches(model: ClusterModel, policy: PolicyModel, peer: PeerModel, pod: PodModel): boolean {
+  if (peer.ipBlock) return ipBlockMatches(peer.ipBlock, pod);
+  if (!peer.podSelector && !peer.namespaceSelector) return false;
+  const namespaceOk = peer.namespaceSelector
+    ? selectorMatches(peer.namespaceSelector, model.namespaceLabels(pod.namespace))
+    : pod.namespace === policy.namespace;
+  return namespaceOk && (!peer.podSelector || selectorMatches(peer.podSelector, pod.labels));
+}
+
 /**
  * Whether a peer of a policy's rule matches a pod, and if not, how far off it is
  * (1: pod labels, 2: namespace, 3: both or an ipBlock) and why.
  * @internal
  */
 export function matchPeer(model: ClusterModel, policy: PolicyModel, peer: PeerModel, pod: PodModel): PeerMatch {
+  if (peerMatches(model, policy, peer, pod)) return { matched: true, distance: 0 };
   if (peer.ipBlock) {
-    if (ipBlockMatches(peer.ipBlock, pod)) return { matched: true, distance: 0 };
     const block = `ipBlock ${peer.ipBlock.cidr.canonical}${peer.ipBlock.except.length ? ` except ${peer.ipBlock.except.map((e) => e.canonical).join(', ')}` : ''}`;
     if (pod.ips.length === 0) return { matched: false, distance: 3, miss: `${block}: ${pod.id} has no known IP (ipBlocks match pod IPs from status.podIPs only)` };
     return { matched: false, distance: 3, miss: `${block}: ${pod.id} has IP ${pod.ips.map((i) => i.text).join(', ')}, outside it` };
@@ -97,7 +107,6 @@ export function matchPeer(model: ClusterModel, policy: PolicyModel, peer: PeerMo
     const mismatches = selectorMismatches(peer.podSelector, pod.labels);
     if (mismatches.length) podMiss = `pod labels do not match podSelector ${formatSelector(peer.podSelector)}: ${mismatches.join('; ')}`;
   }
-  if (!nsMiss && !podMiss) return { matched: true, distance: 0 };
   const distance = nsMiss && podMiss ? 3 : nsMiss ? 2 : 1;
   return { matched: false, distance, miss: [nsMiss, podMiss].filter((m) => m).join('; and ') };
 }

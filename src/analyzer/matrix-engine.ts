@@ -1,5 +1,5 @@
 import { BitSet } from './bitset';
-import { ClusterModel, IpBlockModel, PeerModel, PolicyModel, RuleModel } from './cluster-model';
+import { ClusterModel, Direction, IpBlockModel, PeerModel, PodModel, PolicyModel, RuleModel } from './cluster-model';
 import { ProbePort, ipBlockMatches, portEntryMatches } from './evaluator';
 import { Selector, selectorKey, selectorLabelKeys, selectorMatches } from './label-matcher';
 
@@ -28,6 +28,7 @@ export class MatrixEngine {
   private readonly ipBlockIndex = new Map<string, number>();
   private readonly ipBlockClasses: BitSet[] = [];
   private readonly rulePeers = new Map<RuleModel, BitSet>();
+  private readonly peerCache = new Map<PeerModel, BitSet>();
   /** Per class: indexes of policies that isolate it, per direction. */
   private readonly ingressPolicies: number[][] = [];
   private readonly egressPolicies: number[][] = [];
@@ -111,8 +112,18 @@ export class MatrixEngine {
   }
 
   /** Whether a class is isolated for ingress / egress. */
-  public isIsolated(classIndex: number, direction: 'Ingress' | 'Egress'): boolean {
-    return (direction === 'Ingress' ? this.ingressPolicies : this.egressPolicies)[classIndex].length > 0;
+  public isIsolated(classIndex: number, direction: Direction): boolean {
+    return this.isolatingPolicies(classIndex, direction).length > 0;
+  }
+
+  /** Indexes (in `model.policies`, in order) of the policies isolating a class for a direction. */
+  public isolatingPolicies(classIndex: number, direction: Direction): readonly number[] {
+    return (direction === 'Ingress' ? this.ingressPolicies : this.egressPolicies)[classIndex];
+  }
+
+  /** A pod of the class: every pod of it behaves the same. */
+  public representative(classIndex: number): PodModel {
+    return this.model.pods[this.representatives[classIndex]];
   }
 
   /** The class-level truth table for one port. */
@@ -133,7 +144,8 @@ export class MatrixEngine {
         const destination = this.model.pods[this.representatives[d]];
         for (const p of list) {
           for (const rule of policies[p].ingress) {
-            if (rule.ports.length === 0 || rule.ports.some((e) => portEntryMatches(e, destination, probe))) row.or(this.peersOf(policies[p], rule));
+            const ports = rule.ports.length === 0 || rule.ports.some((e) => portEntryMatches(e, destination, probe));
+            if (ports) row.or(this.ruleClasses(policies[p], rule));
           }
         }
         ingressMemo.set(key, row);
@@ -155,8 +167,8 @@ export class MatrixEngine {
         for (const p of list) {
           for (const rule of policies[p].egress) {
             const ports = this.destinationsAdmittedByPorts(rule, probe, rulePorts);
-            if (ports === this.all) row.or(this.peersOf(policies[p], rule));
-            else if (!ports.isEmpty()) row.or(this.peersOf(policies[p], rule).clone().and(ports));
+            if (ports === this.all) row.or(this.ruleClasses(policies[p], rule));
+            else if (!ports.isEmpty()) row.or(this.ruleClasses(policies[p], rule).clone().and(ports));
           }
         }
         egressMemo.set(key, row);
@@ -202,7 +214,8 @@ export class MatrixEngine {
     return result;
   }
 
-  private peersOf(policy: PolicyModel, rule: RuleModel): BitSet {
+  /** The classes some peer of a rule matches: every class for a rule without peers. */
+  public ruleClasses(policy: PolicyModel, rule: RuleModel): BitSet {
     let set = this.rulePeers.get(rule);
     if (set) return set;
     if (rule.peers.length === 0) {
@@ -215,7 +228,18 @@ export class MatrixEngine {
     return set;
   }
 
-  private peerClasses(policy: PolicyModel, peer: PeerModel): BitSet {
+  /** The classes one peer of a policy's rule matches. */
+  public peerClasses(policy: PolicyModel, peer: PeerModel): BitSet {
+    // A peer belongs to one rule of one policy, so the peer alone keys the cache.
+    let set = this.peerCache.get(peer);
+    if (!set) {
+      set = this.computePeerClasses(policy, peer);
+      this.peerCache.set(peer, set);
+    }
+    return set;
+  }
+
+  private computePeerClasses(policy: PolicyModel, peer: PeerModel): BitSet {
     if (peer.ipBlock) return this.ipBlockClasses[this.ipBlockIndex.get(ipBlockKey(peer.ipBlock))!];
     if (!peer.podSelector && !peer.namespaceSelector) return new BitSet(this.classCount);
     const namespaces = peer.namespaceSelector

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
-import { PortRange, allowedPortRanges } from './allowed-ports';
+import { PortRange, PortRangeTable, allowedPortRanges } from './allowed-ports';
 import { ClusterModel, LoadedObject, PodModel } from './cluster-model';
-import { ProbePort, judgeProbe, policySelects } from './evaluator';
+import { ProbePort, judgeProbe } from './evaluator';
 import { Explanation, explainVerdict } from './explanation';
 import { checkObjects, loadManifestFiles } from './manifest-loader';
 import { MatrixEngine } from './matrix-engine';
@@ -137,6 +137,7 @@ export class Reachability {
 
   private readonly model: ClusterModel;
   private engine?: MatrixEngine;
+  private portTable?: PortRangeTable;
 
   private constructor(model: ClusterModel) {
     this.model = model;
@@ -166,6 +167,7 @@ export class Reachability {
       ips: pod.ips,
     });
     this.engine = undefined;
+    this.portTable = undefined;
     return this;
   }
 
@@ -208,10 +210,18 @@ export class Reachability {
 
   /** Which policies isolate a pod, per direction. */
   public isolation(pod: string): PodIsolation {
-    const p = this.podFor(pod);
-    const ingressPolicies = this.model.policies.filter((x) => x.isolatesIngress && policySelects(x, p)).map((x) => x.id);
-    const egressPolicies = this.model.policies.filter((x) => x.isolatesEgress && policySelects(x, p)).map((x) => x.id);
-    return { pod: p.id, ingressIsolated: ingressPolicies.length > 0, egressIsolated: egressPolicies.length > 0, ingressPolicies, egressPolicies };
+    return this._isolationAt(this.model.pods.indexOf(this.podFor(pod)));
+  }
+
+  /** `isolation()` of the pod at an index of `pods`, from the class it belongs to. @internal */
+  public _isolationAt(index: number): PodIsolation {
+    const engine = this._engine;
+    const c = engine.classOfPod[index];
+    const ids = (direction: 'Ingress' | 'Egress'): string[] => engine.isolatingPolicies(c, direction).map((p) => this.model.policies[p].id);
+    const ingressPolicies = ids('Ingress');
+    const egressPolicies = ids('Egress');
+    const pod = this.model.pods[index].id;
+    return { pod, ingressIsolated: ingressPolicies.length > 0, egressIsolated: egressPolicies.length > 0, ingressPolicies, egressPolicies };
   }
 
   /**
@@ -226,10 +236,22 @@ export class Reachability {
 
   /** @internal */
   public _matrix(probe: ProbePort): ReachabilityMatrix {
-    this.engine ??= new MatrixEngine(this.model);
-    const table = this.engine.compute(probe);
+    const engine = this._engine;
+    const table = engine.compute(probe);
     const podIndex = new Map(this.model.pods.map((p, i) => [p.id, i]));
-    return ReachabilityMatrix._create(this.pods, podIndex, this.engine.classOfPod, table, probe.port, probe.protocol, (ref) => this.podFor(ref).id);
+    return ReachabilityMatrix._create(this.pods, podIndex, engine.classOfPod, table, probe.port, probe.protocol, (ref) => this.podFor(ref).id);
+  }
+
+  /** The classes of pods no policy can tell apart, built on first use. @internal */
+  public get _engine(): MatrixEngine {
+    this.engine ??= new MatrixEngine(this.model);
+    return this.engine;
+  }
+
+  /** Allowed ports for every ordered pair of pods (by index in `pods`), computed per pair of classes. @internal */
+  public get _portTable(): PortRangeTable {
+    this.portTable ??= new PortRangeTable(this.model, this._engine);
+    return this.portTable;
   }
 
   /** @internal */

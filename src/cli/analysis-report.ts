@@ -1,5 +1,6 @@
 import { PortRange, Reachability } from '../analyzer';
-import { allowedPortRanges, formatPortRanges, isolatingPolicies } from '../analyzer/allowed-ports';
+import { formatPortRanges } from '../analyzer/allowed-ports';
+import { isUnrestricted } from '../reports/flow-graph';
 
 /**
  * The facts `cdk8s-netpol analyze` reports besides findings: every pod's isolation and the allowed
@@ -36,17 +37,15 @@ export interface AnalysisReport {
 /** Builds the report. @internal */
 export function buildAnalysisReport(reachability: Reachability): AnalysisReport {
   const model = reachability._model;
-  const pods = reachability.pods.map((p) => reachability.isolation(p));
+  const table = reachability._portTable;
+  const pods = model.pods.map((_, i) => reachability._isolationAt(i));
   const flows: FlowReport[] = [];
-  const egressPolicies = model.pods.map((p) => isolatingPolicies(model, 'Egress', p));
-  const ingressPolicies = model.pods.map((p) => isolatingPolicies(model, 'Ingress', p));
   for (const [i, from] of model.pods.entries()) {
     for (const [j, to] of model.pods.entries()) {
-      if (from === to) continue;
-      const ports = allowedPortRanges(model, from, to, egressPolicies[i], ingressPolicies[j]);
+      if (i === j) continue;
+      const ports = table.allowedAt(i, j);
       if (ports.length === 0) continue;
-      const unrestricted = ports.length === 3 && ports.every((r) => r.startPort === 1 && r.endPort === 65535);
-      flows.push({ from: from.id, to: to.id, ports, summary: formatPortRanges(ports), unrestricted });
+      flows.push({ from: from.id, to: to.id, ports: [...ports], summary: formatPortRanges(ports), unrestricted: isUnrestricted(ports) });
     }
   }
   return { pods, policies: reachability.policies, flows };

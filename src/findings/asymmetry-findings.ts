@@ -1,8 +1,8 @@
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, isEmptySelector, podObject } from './finding-context';
-import { PortRange, allowedPortRanges, formatPortRanges } from '../analyzer/allowed-ports';
+import { PortRange, PortRangeTable, formatPortRanges } from '../analyzer/allowed-ports';
 import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, PortRuleModel } from '../analyzer/cluster-model';
-import { matchPeer, policySelects } from '../analyzer/evaluator';
+import { MatrixEngine } from '../analyzer/matrix-engine';
 import { subtractPortRanges as subtract } from '../analyzer/port-range-set';
 
 /**
@@ -29,19 +29,28 @@ function entryRanges(entry: PortRuleModel, destination: PodModel): PortRange[] {
     .map((p) => ({ protocol: entry.protocol, startPort: p.containerPort, endPort: p.containerPort }));
 }
 
-/** The ports that rules of `subject`'s isolating policies open to `peer` by naming it. */
+/** The ports that rules of the subject's isolating policies open to the peer by naming it. */
 interface NamedGrants {
   readonly ranges: PortRange[];
   readonly policies: PolicyModel[];
 }
 
-function namedGrants(model: ClusterModel, direction: Direction, subject: PodModel, peer: PodModel, destination: PodModel): NamedGrants {
+/** What one class pair (source, destination) yields: the ports granted by naming and blocked on the other side. */
+interface OneSidedPair {
+  readonly byIngress: NamedGrants;
+  readonly blockedByEgress: PortRange[];
+  readonly byEgress: NamedGrants;
+  readonly blockedByIngress: PortRange[];
+}
+
+function namedGrants(model: ClusterModel, engine: MatrixEngine, direction: Direction,
+  subjectClass: number, peerClass: number, destination: PodModel): NamedGrants {
   const ranges: PortRange[] = [];
   const policies: PolicyModel[] = [];
-  for (const policy of model.policies) {
-    if (!(direction === 'Ingress' ? policy.isolatesIngress : policy.isolatesEgress) || !policySelects(policy, subject)) continue;
+  for (const index of engine.isolatingPolicies(subjectClass, direction)) {
+    const policy = model.policies[index];
     for (const rule of direction === 'Ingress' ? policy.ingress : policy.egress) {
-      if (!rule.peers.some((p) => names(p) && matchPeer(model, policy, p, peer).matched)) continue;
+      if (!rule.peers.some((p) => names(p) && engine.peerClasses(policy, p).has(peerClass))) continue;
       if (!policies.includes(policy)) policies.push(policy);
       if (rule.ports.length === 0) ranges.push(...PROTOCOLS.map((protocol) => ({ protocol, startPort: 1, endPort: 65535 })));
       for (const entry of rule.ports) ranges.push(...entryRanges(entry, destination));
@@ -50,53 +59,58 @@ function namedGrants(model: ClusterModel, direction: Direction, subject: PodMode
   return { ranges, policies };
 }
 
-/**
- * The model seen from one side only: the other direction's isolation switched off, so the
- * analyzer's allowed ports are what that side alone allows.
- */
-function oneSide(model: ClusterModel, side: Direction): ClusterModel {
-  const view = Object.create(model) as ClusterModel;
-  const policies = model.policies.map((p) => (side === 'Egress' ? { ...p, isolatesIngress: false } : { ...p, isolatesEgress: false }));
-  Object.defineProperty(view, 'policies', { value: policies });
-  return view;
-}
-
 function oneSided(context: FindingContext): FindingDraft[] {
   const { model } = context;
-  const egressSide = oneSide(model, 'Egress');
-  const ingressSide = oneSide(model, 'Ingress');
-  const out: FindingDraft[] = [];
-  for (const a of model.pods) {
-    for (const b of model.pods) {
-      if (a === b) continue;
-      const byIngress = namedGrants(model, 'Ingress', b, a, b);
-      if (byIngress.ranges.length > 0) {
-        const blocked = subtract(byIngress.ranges, allowedPortRanges(egressSide, a, b));
-        if (blocked.length > 0) {
-          const egressPolicies = model.policies.filter((p) => p.isolatesEgress && policySelects(p, a)).map((p) => p.id);
-          out.push({
-            subject: `${a.id}->${b.id}`,
-            objects: [podObject(a), podObject(b), ...byIngress.policies.map((p) => `NetworkPolicy ${p.id}`), ...egressPolicies.map((p) => `NetworkPolicy ${p}`)],
-            message: `${b.id}'s ingress (${byIngress.policies.map((p) => p.id).join(', ')}) admits ${a.id} on ${formatPortRanges(blocked)}, but ${a.id} is isolated for egress by ${egressPolicies.join(', ')} and may not connect to ${b.id} there, so the flow is blocked`,
-            fix: `Allow the egress too: add a rule to ${a.id}'s egress towards ${b.id} on ${formatPortRanges(blocked)} (AllowFrom/AllowTo write both sides), or drop the ingress rule if the flow is not wanted.`,
-          });
-        }
-      }
-      const byEgress = namedGrants(model, 'Egress', a, b, b);
-      if (byEgress.ranges.length > 0) {
-        const blocked = subtract(byEgress.ranges, allowedPortRanges(ingressSide, a, b));
-        if (blocked.length > 0) {
-          const ingressPolicies = model.policies.filter((p) => p.isolatesIngress && policySelects(p, b)).map((p) => p.id);
-          out.push({
-            subject: `${a.id}->${b.id}`,
-            objects: [podObject(a), podObject(b), ...byEgress.policies.map((p) => `NetworkPolicy ${p.id}`), ...ingressPolicies.map((p) => `NetworkPolicy ${p}`)],
-            message: `${a.id}'s egress (${byEgress.policies.map((p) => p.id).join(', ')}) allows connecting to ${b.id} on ${formatPortRanges(blocked)}, but ${b.id} is isolated for ingress by ${ingressPolicies.join(', ')} and does not admit ${a.id} there, so the flow is blocked`,
-            fix: `Allow the ingress too: add a rule to ${b.id}'s ingress from ${a.id} on ${formatPortRanges(blocked)} (AllowFrom/AllowTo write both sides), or drop the egress rule if the flow is not wanted.`,
-          });
-        }
-      }
+  // Pods no policy can tell apart give the same grants and blocks: work per pair of classes.
+  const engine = new MatrixEngine(model);
+  const table = new PortRangeTable(model, engine);
+  const memo = new Map<number, OneSidedPair>();
+  const pairOf = (s: number, d: number): OneSidedPair => {
+    const key = s * engine.classCount + d;
+    let pair = memo.get(key);
+    if (!pair) {
+      const destination = engine.representative(d);
+      const sides = table.classPair(s, d);
+      const byIngress = namedGrants(model, engine, 'Ingress', d, s, destination);
+      const byEgress = namedGrants(model, engine, 'Egress', s, d, destination);
+      pair = {
+        byIngress,
+        blockedByEgress: byIngress.ranges.length > 0 ? subtract(byIngress.ranges, sides.egress) : [],
+        byEgress,
+        blockedByIngress: byEgress.ranges.length > 0 ? subtract(byEgress.ranges, sides.ingress) : [],
+      };
+      memo.set(key, pair);
     }
-  }
+    return pair;
+  };
+  const isolating = (c: number, direction: Direction): string[] => engine.isolatingPolicies(c, direction).map((p) => model.policies[p].id);
+  const out: FindingDraft[] = [];
+  model.pods.forEach((a, i) => {
+    model.pods.forEach((b, j) => {
+      if (i === j) return;
+      const s = engine.classOfPod[i];
+      const d = engine.classOfPod[j];
+      const { byIngress, blockedByEgress: blocked, byEgress, blockedByIngress } = pairOf(s, d);
+      if (blocked.length > 0) {
+        const egressPolicies = isolating(s, 'Egress');
+        out.push({
+          subject: `${a.id}->${b.id}`,
+          objects: [podObject(a), podObject(b), ...byIngress.policies.map((p) => `NetworkPolicy ${p.id}`), ...egressPolicies.map((p) => `NetworkPolicy ${p}`)],
+          message: `${b.id}'s ingress (${byIngress.policies.map((p) => p.id).join(', ')}) admits ${a.id} on ${formatPortRanges(blocked)}, but ${a.id} is isolated for egress by ${egressPolicies.join(', ')} and may not connect to ${b.id} there, so the flow is blocked`,
+          fix: `Allow the egress too: add a rule to ${a.id}'s egress towards ${b.id} on ${formatPortRanges(blocked)} (AllowFrom/AllowTo write both sides), or drop the ingress rule if the flow is not wanted.`,
+        });
+      }
+      if (blockedByIngress.length > 0) {
+        const ingressPolicies = isolating(d, 'Ingress');
+        out.push({
+          subject: `${a.id}->${b.id}`,
+          objects: [podObject(a), podObject(b), ...byEgress.policies.map((p) => `NetworkPolicy ${p.id}`), ...ingressPolicies.map((p) => `NetworkPolicy ${p}`)],
+          message: `${a.id}'s egress (${byEgress.policies.map((p) => p.id).join(', ')}) allows connecting to ${b.id} on ${formatPortRanges(blockedByIngress)}, but ${b.id} is isolated for ingress by ${ingressPolicies.join(', ')} and does not admit ${a.id} there, so the flow is blocked`,
+          fix: `Allow the ingress too: add a rule to ${b.id}'s ingress from ${a.id} on ${formatPortRanges(blockedByIngress)} (AllowFrom/AllowTo write both sides), or drop the egress rule if the flow is not wanted.`,
+        });
+      }
+    });
+  });
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, eachRule, policyObject, policyWhere, rulePath } from './finding-context';
 import { PodModel } from '../analyzer/cluster-model';
-import { matchPeer, policySelects } from '../analyzer/evaluator';
+import { peerMatches, policySelects } from '../analyzer/evaluator';
 
 /**
  * Ports that do not do what they say: a named port that no destination pod declares (the entry
@@ -19,7 +19,7 @@ function namedPortsUndeclared(context: FindingContext): FindingDraft[] {
       destinations = model.pods.filter((pod) => policySelects(policy, pod));
     } else {
       const candidates = [...model.pods, context.dnsPod];
-      const matched = (pod: PodModel): boolean => rule.peers.some((peer) => matchPeer(model, policy, peer, pod).matched);
+      const matched = (pod: PodModel): boolean => rule.peers.some((peer) => peerMatches(model, policy, peer, pod));
       destinations = rule.peers.length === 0 ? candidates : candidates.filter(matched);
     }
     // With no known destination there is nothing to check against.

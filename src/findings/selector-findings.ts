@@ -1,7 +1,7 @@
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, eachRule, isEmptySelector, policyObject, policyWhere, rulePath } from './finding-context';
 import { NAMESPACE_NAME_LABEL, PeerModel, PolicyModel } from '../analyzer/cluster-model';
-import { matchPeer, policySelects } from '../analyzer/evaluator';
+import { peerMatches, policySelects } from '../analyzer/evaluator';
 import { formatSelector } from '../analyzer/label-matcher';
 
 /**
@@ -55,8 +55,8 @@ function peersMatchingNothing(context: FindingContext): EmptyPeer[] {
   for (const { policy, direction, index, rule } of eachRule(model)) {
     rule.peers.forEach((peer, peerIndex) => {
       if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) return;
-      if (matchPeer(model, policy, peer, context.dnsPod).matched) return;
-      if (model.pods.some((pod) => matchPeer(model, policy, peer, pod).matched)) return;
+      if (peerMatches(model, policy, peer, context.dnsPod)) return;
+      if (model.pods.some((pod) => peerMatches(model, policy, peer, pod))) return;
       const pinned = pinnedNamespaces(policy, peer);
       const closed = pinned !== undefined && pinned.every((ns) => context.knownNamespaces.has(ns));
       out.push({ policy, path: rulePath(direction, index, peerIndex), peer, pinned, closed });

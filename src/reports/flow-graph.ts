@@ -68,8 +68,8 @@ export function drawnEdges(graph: FlowGraph, options: DrawOptions = {}): FlowEdg
 /** Builds the graph with the analyzer's allowed ports for every ordered pair. @internal */
 export function buildFlowGraph(reachability: Reachability): FlowGraph {
   const model = reachability._model;
-  const nodes: FlowNode[] = model.pods.map((pod) => {
-    const isolation = reachability.isolation(pod.id);
+  const nodes: FlowNode[] = model.pods.map((pod, i) => {
+    const isolation = reachability._isolationAt(i);
     return {
       id: pod.id,
       namespace: pod.namespace,
@@ -81,15 +81,16 @@ export function buildFlowGraph(reachability: Reachability): FlowGraph {
       egressPolicies: isolation.egressPolicies,
     };
   });
+  const table = reachability._portTable;
   const edges: FlowEdge[] = [];
-  for (const from of nodes) {
-    for (const to of nodes) {
-      if (from === to) continue;
-      const ports = reachability.allowedPorts(from.id, to.id);
-      if (ports.length === 0) continue;
-      edges.push({ from: from.id, to: to.id, ports, label: portLabel(ports), open: !from.egressIsolated && !to.ingressIsolated });
-    }
-  }
+  nodes.forEach((from, i) => {
+    nodes.forEach((to, j) => {
+      if (i === j) return;
+      const ports = table.allowedAt(i, j);
+      if (ports.length === 0) return;
+      edges.push({ from: from.id, to: to.id, ports: [...ports], label: portLabel(ports), open: !from.egressIsolated && !to.ingressIsolated });
+    });
+  });
   const namespaces = [...new Set(nodes.map((n) => n.namespace))];
   return { nodes, edges, namespaces };
 }

@@ -172,4 +172,25 @@ describe('the analyzer agrees with a naive reference evaluator', () => {
     }), { seed: SEED, numRuns: LARGE_RUNS });
     expect(probes).toBeGreaterThan(LARGE_RUNS * PROBES.length * 25);
   });
+
+  test(`allowed port ranges, per pair and per class pair, on ${LARGE_RUNS / 2} random clusters of up to 25 pods (seed ${SEED})`, () => {
+    let checked = 0;
+    fc.assert(fc.property(clusterArb(25), (gen) => {
+      const { cluster, manifests } = toCluster(gen);
+      const reach = Reachability.fromManifests(manifests);
+      const ids = reach.pods;
+      cluster.pods.forEach((from, i) => cluster.pods.forEach((to, j) => {
+        const fromTable = reach._portTable.allowedAt(i, j);
+        // The class-level table gives what the per-pair computation gives.
+        expect(fromTable).toEqual(reach.allowedPorts(ids[i], ids[j]));
+        for (const [port, protocol] of PROBES) {
+          const expected = referenceAllows(cluster, from, to, port, protocol);
+          const inRanges = fromTable.some((r) => r.protocol === protocol && r.startPort <= port && port <= r.endPort);
+          if (inRanges !== expected) throw new Error(`pod-${i} -> pod-${j} on ${port}/${protocol}: reference ${expected}, allowed ranges ${JSON.stringify(fromTable)}`);
+          checked++;
+        }
+      }));
+    }), { seed: SEED, numRuns: LARGE_RUNS / 2 });
+    expect(checked).toBeGreaterThan((LARGE_RUNS / 2) * PROBES.length * 25);
+  });
 });
