@@ -115,7 +115,12 @@ export class Reachability {
    * @param paths files or directories
    */
   public static fromFiles(paths: string[]): Reachability {
-    return new Reachability(ClusterModel.fromObjects(loadManifestFiles(paths)));
+    return Reachability._fromLoaded(loadManifestFiles(paths));
+  }
+
+  /** From objects already loaded and checked (`loadManifestFiles`), keeping where each came from. @internal */
+  public static _fromLoaded(objects: readonly LoadedObject[]): Reachability {
+    return new Reachability(ClusterModel.fromObjects(objects));
   }
 
   /**

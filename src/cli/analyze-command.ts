@@ -4,7 +4,7 @@ import { loadManifestFiles } from '../analyzer/manifest-loader';
 import { applySuppressions } from '../findings/apply-suppressions';
 import { analyzeFindings } from '../findings/finding-rules';
 import { atLeast, sortFindings } from '../findings/severity-order';
-import { buildFlowGraph, renderDot, renderMarkdownReport, renderMermaid } from '../reports';
+import { FlowGraph, buildFlowGraph, renderDot, renderMarkdownReport, renderMermaid } from '../reports';
 import { buildAnalysisReport } from './analysis-report';
 import { ParsedArgs, UsageError, outputOption } from './cli-args';
 import { failOnOption, findingOptions, suppressionsOption } from './finding-cli-options';
@@ -39,21 +39,22 @@ export function runAnalyze(args: ParsedArgs, io: CommandIo): number {
   const failOn = failOnOption(args);
   const suppressions = suppressionsOption(args);
   if (args.positional.length === 0) throw new UsageError('give at least one manifest file or directory');
-  const reach = Reachability.fromFiles(args.positional);
-  // The raw objects too: whether a policy wrote policyTypes is not in the model (NP011).
+  // Read once; the findings also need the objects (whether a policy wrote policyTypes, NP011).
   const objects = loadManifestFiles(args.positional);
+  const reach = Reachability._fromLoaded(objects);
   const { active, suppressed, unused } = applySuppressions(sortFindings(analyzeFindings(reach._model, options, objects)), suppressions);
-  const graph = buildFlowGraph(reach);
   const draw = { openFlows: args.flags.has('open-flows') };
-  const markdown = (): string => renderMarkdownReport({ graph, findings: active, suppressed, suppressions, draw });
+  let graph: FlowGraph | undefined;
+  const flowGraph = (): FlowGraph => (graph ??= buildFlowGraph(reach));
+  const markdown = (): string => renderMarkdownReport({ graph: flowGraph(), findings: active, suppressed, suppressions, draw });
   if (output === 'json') {
     io.out(`${JSON.stringify({ ...buildAnalysisReport(reach), findings: active, suppressed: suppressed.map((s) => ({ ...s.finding, reason: s.suppression.reason })) }, undefined, 2)}\n`);
   } else if (output === 'markdown') {
     io.out(markdown());
   } else if (output === 'mermaid') {
-    io.out(renderMermaid(graph, draw));
+    io.out(renderMermaid(flowGraph(), draw));
   } else if (output === 'dot') {
-    io.out(renderDot(graph, draw));
+    io.out(renderDot(flowGraph(), draw));
   } else {
     let text = formatReportText(buildAnalysisReport(reach), active);
     if (suppressed.length) text += `Suppressed: ${suppressed.length}\n${suppressed.map((s) => `  ${s.finding.id} ${s.finding.subject}: ${s.suppression.reason}\n`).join('')}`;
