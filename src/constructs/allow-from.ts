@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { PolicyDirection } from './policy-direction';
 import { PolicyRegistry } from './policy-registry';
 import { DnsResolver } from '../vocabulary/dns-resolver';
+import { invalid } from '../vocabulary/errors';
 import { Peer } from '../vocabulary/peer';
 import { Port } from '../vocabulary/port';
 import { Workload } from '../vocabulary/workload';
@@ -58,8 +59,13 @@ export class AllowFrom extends Construct {
    */
   constructor(scope: Construct, id: string, props: AllowFromProps) {
     super(scope, id);
+    const bothSides = props.allowSourceEgress ?? true;
+    if (!bothSides && props.dns) {
+      throw invalid(this.node.path, `dns is set to ${props.dns.name} but allowSourceEgress is false, so no source is made egress-isolated and it would have no effect`,
+        'Remove dns, or leave allowSourceEgress out');
+    }
     PolicyRegistry.of(this).allow(this, props.to, PolicyDirection.INGRESS, props.from, props.ports, {
-      bothSides: props.allowSourceEgress ?? true,
+      bothSides,
       dns: props.dns ?? DnsResolver.kubeDns(),
     });
   }

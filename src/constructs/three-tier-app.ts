@@ -218,7 +218,11 @@ export class ThreeTierApp extends Construct {
       const to = tiers.find(([tier]) => tier === extra.tier)?.[1];
       if (!to) throw invalid(this.node.path, `extraIngress[${index}].tier ${show(extra.tier)} is not a tier`, 'Use Tier.FRONTEND, Tier.BACKEND or Tier.DATABASE');
       new AllowFrom(this, `Extra${index}To${title(extra.tier)}`, {
-        to, from: extra.from, ports: extra.ports, allowSourceEgress: extra.allowSourceEgress, dns,
+        to,
+        from: extra.from,
+        ports: extra.ports,
+        allowSourceEgress: extra.allowSourceEgress,
+        dns: extra.allowSourceEgress === false ? undefined : dns,
       });
     });
     if (props.backendExternalEgress) {

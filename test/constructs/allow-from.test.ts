@@ -141,6 +141,11 @@ describe('AllowFrom', () => {
         "shop/x: 'from' is empty, so nothing would be allowed while the pods would still be isolated. Name at least one peer; to deny everything use DefaultDeny");
     });
 
+    test('dns with allowSourceEgress: false', () => {
+      expect(() => new AllowFrom(chartIn('shop'), 'a', { to: api, from: [Peer.pods(web)], ports: [Port.HTTP], allowSourceEgress: false, dns: DnsResolver.openShift() })).toThrow(
+        'shop/a: dns is set to openshift-dns but allowSourceEgress is false, so no source is made egress-isolated and it would have no effect. Remove dns, or leave allowSourceEgress out');
+    });
+
     test('no ports', () => {
       expect(() => new AllowFrom(chartIn('shop'), 'x', { to: api, from: [Peer.pods(web)], ports: [] })).toThrow(
         "shop/x: 'ports' is empty. List the ports, or use Port.allPorts() to allow every port of every protocol");
