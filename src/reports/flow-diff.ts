@@ -1,5 +1,5 @@
-import { PortRange, Reachability, formatPortRanges } from '../analyzer';
-import { isUnrestricted } from './flow-graph';
+import { PortRange, Reachability } from '../analyzer';
+import { portLabel } from './flow-graph';
 import { PodModel } from '../analyzer/cluster-model';
 import { subtractPortRanges } from '../analyzer/port-range-set';
 
@@ -39,9 +39,6 @@ function addMissing(reach: Reachability, pods: readonly PodModel[]): string[] {
   return added;
 }
 
-function label(ports: readonly PortRange[]): string {
-  return isUnrestricted(ports) ? 'all ports' : formatPortRanges(ports);
-}
 
 /**
  * Compares two versions. Pods missing from one version are added to it (with `addPod`) as the
@@ -55,15 +52,19 @@ export function diffFlows(oldReach: Reachability, newReach: Reachability): FlowD
   const ids = [...oldPods.map((p) => p.id), ...podsOnlyInNew];
   const opened: FlowChange[] = [];
   const closed: FlowChange[] = [];
+  const oldIndex = new Map(oldReach.pods.map((id, i) => [id, i]));
+  const newIndex = new Map(newReach.pods.map((id, i) => [id, i]));
+  const oldTable = oldReach._portTable;
+  const newTable = newReach._portTable;
   for (const from of ids) {
     for (const to of ids) {
       if (from === to) continue;
-      const was = oldReach.allowedPorts(from, to);
-      const now = newReach.allowedPorts(from, to);
+      const was = oldTable.allowedAt(oldIndex.get(from)!, oldIndex.get(to)!);
+      const now = newTable.allowedAt(newIndex.get(from)!, newIndex.get(to)!);
       const more = subtractPortRanges(now, was);
       const less = subtractPortRanges(was, now);
-      if (more.length > 0) opened.push({ from, to, ports: more, label: label(more) });
-      if (less.length > 0) closed.push({ from, to, ports: less, label: label(less) });
+      if (more.length > 0) opened.push({ from, to, ports: more, label: portLabel(more) });
+      if (less.length > 0) closed.push({ from, to, ports: less, label: portLabel(less) });
     }
   }
   return { opened, closed, podsOnlyInOld, podsOnlyInNew };
