@@ -62,8 +62,12 @@ export interface NetworkPolicyGuardrailsProps extends FindingOptions {
  *
  * @example
  * const app = new App();
- * const chart = new Chart(app, 'shop');
- * new ThreeTierApp(chart, 'app', { ... });
+ * const chart = new Chart(app, 'shop', { namespace: 'shop' });
+ * new ThreeTierApp(chart, 'app', {
+ *   frontend: Workload.fromLabels({ tier: 'frontend' }),
+ *   backend: Workload.fromLabels({ tier: 'backend' }),
+ *   database: Workload.fromLabels({ tier: 'database' }),
+ * });
  * const guardrails = new NetworkPolicyGuardrails(chart, 'guardrails', {
  *   failOn: FindingSeverity.WARNING,
  *   podCidrs: ['10.244.0.0/16'],

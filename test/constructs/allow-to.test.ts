@@ -56,7 +56,7 @@ describe('AllowTo', () => {
     expect(reach.isAllowed('shop/api', 'external/payment-gateway', Port.HTTP)).toBe(false);
   });
 
-  test('a pod-level policy skips DNS when the namespace-wide policy already has it', () => {
+  test('a pod-level policy skips the DNS the namespace-wide policy already allows', () => {
     const chart = chartIn('shop');
     new DefaultDeny(chart, 'deny');
     new AllowTo(chart, 'api-to-db', { from: api, to: [Peer.podsIn('data', LabelSelector.matchLabels({ app: 'db' }))], ports: [Port.POSTGRES] });
