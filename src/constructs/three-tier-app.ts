@@ -189,6 +189,11 @@ export class ThreeTierApp extends Construct {
   /** The database's pods, with the app's namespace applied. */
   public readonly database: Workload;
 
+  /**
+   * @param scope the parent construct, inside a Chart
+   * @param id the construct id
+   * @param props the tiers and their options
+   */
   constructor(scope: Construct, id: string, props: ThreeTierAppProps) {
     super(scope, id);
     if (props.ingressControllerNamespace !== undefined && props.ingressPeers !== undefined) {

@@ -75,6 +75,11 @@ export class ZeroTrustNamespace extends Construct {
 
   private readonly dns: DnsResolver;
 
+  /**
+   * @param scope the parent construct, inside a Chart
+   * @param id the construct id
+   * @param props the namespace and its options
+   */
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps = {}) {
     super(scope, id);
     const namespace = props.namespace ?? Chart.of(this).namespace;
@@ -96,6 +101,10 @@ export class ZeroTrustNamespace extends Construct {
   /**
    * Allows `peer` to connect to the pods of the namespace (or of one workload of it) on `ports`.
    * @returns the construct that records the flow (the same one when the flow was already added)
+   * @param peer who may connect
+   * @param ports the ports they may connect to
+   * @param options which workload of the namespace
+   * @default options - every pod of the namespace
    */
   public allowFrom(peer: Peer, ports: Port[], options: ZeroTrustFlowOptions = {}): AllowFrom {
     const to = scopeTarget(this, this.namespace, options.workload);
@@ -107,6 +116,10 @@ export class ZeroTrustNamespace extends Construct {
   /**
    * Allows the pods of the namespace (or of one workload of it) to connect to `peer` on `ports`.
    * @returns the construct that records the flow (the same one when the flow was already added)
+   * @param peer where the pods may connect
+   * @param ports the ports they may connect to
+   * @param options which workload of the namespace
+   * @default options - every pod of the namespace
    */
   public allowTo(peer: Peer, ports: Port[], options: ZeroTrustFlowOptions = {}): AllowTo {
     const from = scopeTarget(this, this.namespace, options.workload);

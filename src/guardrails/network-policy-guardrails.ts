@@ -82,6 +82,11 @@ export class NetworkPolicyGuardrails extends Construct {
   /** Set while the charts synthesize for the analysis: `chart.toJson()` validates the app again. */
   private analyzing = false;
 
+  /**
+   * @param scope the parent construct, usually a Chart (the guardrails analyze every chart of its app)
+   * @param id the construct id
+   * @param props thresholds, cluster facts, rules and the report file
+   */
   public constructor(scope: Construct, id: string, props: NetworkPolicyGuardrailsProps = {}) {
     super(scope, id);
     this.props = props;

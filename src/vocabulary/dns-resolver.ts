@@ -60,6 +60,8 @@ export class DnsResolver {
 
   /**
    * Any other resolver: DNS traffic may go to each of `peers` on each of `ports`.
+   * @param peers where the DNS servers are, at least one
+   * @param ports the ports they listen on, at least one
    */
   public static custom(peers: Peer[], ports: Port[]): DnsResolver {
     if (peers.length === 0 || ports.length === 0) {

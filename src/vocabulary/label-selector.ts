@@ -25,22 +25,36 @@ export enum LabelOperator {
  * LabelExpression.in('tier', ['frontend', 'backend']);
  */
 export class LabelExpression {
-  /** Matches when label `key` has one of `values`. */
+  /**
+   * Matches when label `key` has one of `values`.
+   * @param key the label key
+   * @param values the values, at least one
+   */
   public static in(key: string, values: string[]): LabelExpression {
     return new LabelExpression(key, LabelOperator.IN, values);
   }
 
-  /** Matches when label `key` is absent or has none of `values`. */
+  /**
+   * Matches when label `key` is absent or has none of `values`.
+   * @param key the label key
+   * @param values the values, at least one
+   */
   public static notIn(key: string, values: string[]): LabelExpression {
     return new LabelExpression(key, LabelOperator.NOT_IN, values);
   }
 
-  /** Matches when label `key` is present. */
+  /**
+   * Matches when label `key` is present.
+   * @param key the label key
+   */
   public static exists(key: string): LabelExpression {
     return new LabelExpression(key, LabelOperator.EXISTS);
   }
 
-  /** Matches when label `key` is absent. */
+  /**
+   * Matches when label `key` is absent.
+   * @param key the label key
+   */
   public static doesNotExist(key: string): LabelExpression {
     return new LabelExpression(key, LabelOperator.DOES_NOT_EXIST);
   }
@@ -131,12 +145,18 @@ export interface LabelSelectorOptions {
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
  */
 export class LabelSelector {
-  /** Selects what carries all of these labels. */
+  /**
+   * Selects what carries all of these labels.
+   * @param labels label keys and values, at least one
+   */
   public static matchLabels(labels: { [key: string]: string }): LabelSelector {
     return LabelSelector.create(() => `LabelSelector.matchLabels(${show(labels)})`, { labels });
   }
 
-  /** Selects what satisfies all of these labels and expressions. */
+  /**
+   * Selects what satisfies all of these labels and expressions.
+   * @param options labels and expressions, at least one in all
+   */
   public static of(options: LabelSelectorOptions): LabelSelector {
     return LabelSelector.create(() => 'LabelSelector.of()', options);
   }

@@ -36,12 +36,19 @@ export interface ResolvedPeer {
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors
  */
 export class Peer {
-  /** Pods matching `selector` in the namespace of the workload the rule is about. */
+  /**
+   * Pods matching `selector` in the namespace of the workload the rule is about.
+   * @param selector the pods' labels
+   */
   public static pods(selector: LabelSelector): Peer {
     return new Peer(() => `pods ${selector}`, (ns) => podsPeer(ns, selector));
   }
 
-  /** Pods matching `selector` in the namespace named `namespace`. */
+  /**
+   * Pods matching `selector` in the namespace named `namespace`.
+   * @param namespace the namespace's name
+   * @param selector the pods' labels
+   */
   public static podsIn(namespace: string, selector: LabelSelector): Peer {
     checkNamespace(`Peer.podsIn(${show(namespace)})`, namespace);
     return new Peer(() => `pods ${selector} in ${namespace}`, () => podsPeer(namespace, selector));
@@ -50,6 +57,7 @@ export class Peer {
   /**
    * The pods of a workload (a selector in a namespace, or a cdk8s-plus-28 workload). Rules between two
    * workloads are written on both sides unless the construct is told otherwise.
+   * @param workload the pods, e.g. `Workload.of(deployment)`
    */
   public static workload(workload: Workload): Peer {
     return new Peer(() => `workload ${workload.name}`, (_ns, scope) => {
@@ -58,13 +66,19 @@ export class Peer {
     });
   }
 
-  /** Every pod of the namespace named `name`. */
+  /**
+   * Every pod of the namespace named `name`.
+   * @param name the namespace's name
+   */
   public static namespace(name: string): Peer {
     checkNamespace(`Peer.namespace(${show(name)})`, name);
     return new Peer(() => `namespace ${name}`, () => podsPeer(name, LabelSelector._everything()));
   }
 
-  /** Every pod of every namespace matching `selector`. */
+  /**
+   * Every pod of every namespace matching `selector`.
+   * @param selector the namespaces' labels
+   */
   public static namespaces(selector: LabelSelector): Peer {
     return new Peer(() => `namespaces ${selector}`, () => namespacesPeer(selector, LabelSelector._everything()));
   }
@@ -74,7 +88,11 @@ export class Peer {
     return new Peer(() => 'all namespaces', () => namespacesPeer(LabelSelector._everything(), LabelSelector._everything()));
   }
 
-  /** Pods matching `pods` in namespaces matching `namespaces`: both must hold (one peer entry). */
+  /**
+   * Pods matching `pods` in namespaces matching `namespaces`: both must hold (one peer entry).
+   * @param pods the pods' labels
+   * @param namespaces the namespaces' labels
+   */
   public static podsInNamespaces(pods: LabelSelector, namespaces: LabelSelector): Peer {
     return new Peer(() => `pods ${pods} in namespaces ${namespaces}`, () => namespacesPeer(namespaces, pods));
   }

@@ -60,32 +60,53 @@ export class Port {
   /** Prometheus server, 9090/TCP. */
   public static readonly PROMETHEUS = Port.tcp(9090);
 
-  /** One TCP port. */
+  /**
+   * One TCP port.
+   * @param port the port number, 1-65535
+   */
   public static tcp(port: number): Port {
     return Port.numbered(`Port.tcp(${port})`, Protocol.TCP, port);
   }
 
-  /** One UDP port. */
+  /**
+   * One UDP port.
+   * @param port the port number, 1-65535
+   */
   public static udp(port: number): Port {
     return Port.numbered(`Port.udp(${port})`, Protocol.UDP, port);
   }
 
-  /** One SCTP port. */
+  /**
+   * One SCTP port.
+   * @param port the port number, 1-65535
+   */
   public static sctp(port: number): Port {
     return Port.numbered(`Port.sctp(${port})`, Protocol.SCTP, port);
   }
 
-  /** TCP ports `from` to `to`, both included (rendered with `endPort`). */
+  /**
+   * TCP ports `from` to `to`, both included (rendered with `endPort`).
+   * @param from the first port, 1-65535
+   * @param to the last port, at least `from`
+   */
   public static tcpRange(from: number, to: number): Port {
     return Port.range(`Port.tcpRange(${from}, ${to})`, Protocol.TCP, from, to);
   }
 
-  /** UDP ports `from` to `to`, both included (rendered with `endPort`). */
+  /**
+   * UDP ports `from` to `to`, both included (rendered with `endPort`).
+   * @param from the first port, 1-65535
+   * @param to the last port, at least `from`
+   */
   public static udpRange(from: number, to: number): Port {
     return Port.range(`Port.udpRange(${from}, ${to})`, Protocol.UDP, from, to);
   }
 
-  /** SCTP ports `from` to `to`, both included (rendered with `endPort`). */
+  /**
+   * SCTP ports `from` to `to`, both included (rendered with `endPort`).
+   * @param from the first port, 1-65535
+   * @param to the last port, at least `from`
+   */
   public static sctpRange(from: number, to: number): Port {
     return Port.range(`Port.sctpRange(${from}, ${to})`, Protocol.SCTP, from, to);
   }
@@ -187,6 +208,7 @@ export class Port {
 
   /**
    * Whether every connection this port admits is also admitted by `other`.
+   * @param other the port that may cover this one
    */
   public isCoveredBy(other: Port): boolean {
     if (!other.protocol) return true;

@@ -45,12 +45,22 @@ export interface ResolvedWorkload {
  * Workload.allPods('shop');
  */
 export class Workload {
-  /** The pods matching a selector. */
+  /**
+   * The pods matching a selector.
+   * @param selector the pods' labels
+   * @param options namespace and name
+   * @default options - the namespace of the chart where it is used, a name made of the label values
+   */
   public static fromSelector(selector: LabelSelector, options: WorkloadOptions = {}): Workload {
     return new Workload(() => `Workload.fromSelector(${show(selector.toString())})`, selector, options.namespace, options.name ?? nameFromSelector(selector));
   }
 
-  /** The pods carrying all of these labels. */
+  /**
+   * The pods carrying all of these labels.
+   * @param labels the pods' labels, at least one
+   * @param options namespace and name
+   * @default options - the namespace of the chart where it is used, a name made of the label values
+   */
   public static fromLabels(labels: { [key: string]: string }, options: WorkloadOptions = {}): Workload {
     return Workload.fromSelector(LabelSelector.matchLabels(labels), options);
   }
@@ -58,6 +68,7 @@ export class Workload {
   /**
    * The pods of a cdk8s-plus-28 workload or pod, selected by the pod address label cdk8s-plus puts on
    * them; its namespace is the object's, or its chart's.
+   * @param pod a cdk8s-plus-28 Deployment, StatefulSet, DaemonSet, Job or Pod
    */
   public static of(pod: kplus.AbstractPod): Workload {
     const address = pod.podMetadata.getLabel(kplus.Pod.ADDRESS_LABEL);
