@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { invalid, show } from './errors';
 import { checkDns1123Label, checkExcept, IpFamily, NAMESPACE_NAME_LABEL, parseCidr, ParsedCidr } from './k8s-rules';
 import { LabelSelector } from './label-selector';
-import { ResolvedWorkload, Workload } from './workload';
+import { nameFromSelector, ResolvedWorkload, Workload } from './workload';
 
 
 /**
@@ -207,7 +207,7 @@ function podsPeer(namespace: string, selector: LabelSelector, workload?: Resolve
     key: `pods|${namespace}|${selector._key}`,
     // A namespace named as a peer is not a workload: writing its side would isolate every pod in it
     // by surprise. Peer.workload(Workload.allPods(ns)) says so explicitly, and gets its side written.
-    workload: workload ?? (selector.isEmpty ? undefined : { namespace, selector, name: Object.values(selector.labels).join('-') || 'selected-pods' }),
+    workload: workload ?? (selector.isEmpty ? undefined : { namespace, selector, name: nameFromSelector(selector) }),
     render: (policyNamespace) => {
       if (policyNamespace === namespace) return { podSelector: pods };
       return selector.isEmpty ? { namespaceSelector: nameSelector(namespace) } : { namespaceSelector: nameSelector(namespace), podSelector: pods };

@@ -146,7 +146,11 @@ export class Workload {
   }
 }
 
-function nameFromSelector(selector: LabelSelector): string {
+/**
+ * The name of pods known only by their selector: its label values, e.g. `shop-web`.
+ * @internal
+ */
+export function nameFromSelector(selector: LabelSelector): string {
   const values = Object.values(selector.labels);
   return values.length > 0 ? values.join('-') : 'selected-pods';
 }
