@@ -72,6 +72,9 @@ export class PolicyRegistry {
   /** The first peer resolved for each key: rules share it, so memory grows with distinct peers, not grants. */
   private readonly peers = new Map<string, ResolvedPeer>();
 
+  /** The top-level chart of the app that is each namespace, if any, found when its first policy was made. */
+  private readonly namespaceCharts = new Map<string, Chart | undefined>();
+
   private constructor() {}
 
   /** Isolates `workload` for `direction`: only what is allowed gets through. */
@@ -158,7 +161,7 @@ export class PolicyRegistry {
         dns: new Map(),
       };
       this.targets.set(key, target);
-      const chart = Chart.of(requester);
+      const chart = this.hostChart(requester, workload.namespace);
       const host = (chart.node.tryFindChild(HOST_ID) as Construct | undefined) ?? new Construct(chart, HOST_ID);
       const rendered = target;
       // '.' appears in neither a namespace nor a policy name, so ids of different policies never clash.
@@ -170,6 +173,21 @@ export class PolicyRegistry {
       });
     }
     return target;
+  }
+
+  /**
+   * The chart a new policy is written into: the requester's when it is the policy's namespace, else a
+   * top-level chart of the app that is (so that with a file per chart each namespace's policies land in
+   * its own file), else the requester's.
+   */
+  private hostChart(requester: IConstruct, namespace: string): Chart {
+    const own = Chart.of(requester);
+    if (own.namespace === namespace) return own;
+    // Looked up once per namespace, so that apps with many charts stay fast.
+    if (!this.namespaceCharts.has(namespace)) {
+      this.namespaceCharts.set(namespace, requester.node.root.node.children.filter(Chart.isChart).find((chart) => chart.namespace === namespace));
+    }
+    return this.namespaceCharts.get(namespace) ?? own;
   }
 
   private uniqueName(workload: ResolvedWorkload, key: string): string {

@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AllowFrom, AllowTo, DefaultDeny, DnsResolver, LabelExpression, LabelSelector, Peer, Port, Workload } from '../../src';
 import { checkDns1123Subdomain } from '../../src/vocabulary/k8s-rules';
@@ -108,6 +108,26 @@ describe('rules are merged into the smallest set of policies', () => {
     const apiPolicies = policiesOf(first).filter((p) => p.metadata.name === 'api-netpol');
     expect(apiPolicies).toHaveLength(1);
     expect(apiPolicies[0].spec.ingress[0].from).toHaveLength(2);
+  });
+});
+
+describe('charts', () => {
+  test('a policy is written into the chart of its namespace when the app has one, whichever chart declares the flow', () => {
+    const app = Testing.app();
+    const shop = chartIn('shop', app);
+    const payments = chartIn('payments', app);
+    const other = new Chart(app, 'flows');
+    new AllowFrom(payments, 'web-to-api', {
+      to: Workload.fromLabels({ app: 'api' }),
+      from: [Peer.podsIn('shop', LabelSelector.matchLabels({ app: 'web' }))],
+      ports: [Port.HTTPS],
+    });
+    new DefaultDeny(other, 'deny-blog', { namespace: 'blog' });
+    const placed = (chart: Chart) => Testing.synth(chart).map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    expect(placed(shop)).toEqual(['shop/web-netpol']);
+    expect(placed(payments)).toEqual(['payments/api-netpol']);
+    // No chart of the app is the namespace 'blog': the requester's chart holds it.
+    expect(placed(other)).toEqual(['blog/all-pods-netpol']);
   });
 });
 
