@@ -21,10 +21,10 @@ export function scopeTarget(scope: IConstruct, namespace: string | undefined, wo
 }
 
 /**
- * Throws, naming the construct, when `namespace` given to it is not a valid namespace name.
+ * Throws, naming the construct and its prop, when `namespace` given to it is not a valid namespace name.
  * @internal
  */
-export function checkNamespaceProp(scope: IConstruct, namespace: string): void {
+export function checkNamespaceProp(scope: IConstruct, namespace: string, prop: string = 'namespace'): void {
   const problem = checkDns1123Label(namespace);
-  if (problem) throw invalid(scope.node.path, `namespace ${show(namespace)} ${problem}`, "Use the namespace's name as Kubernetes has it, e.g. 'shop-prod'");
+  if (problem) throw invalid(scope.node.path, `${prop} ${show(namespace)} ${problem}`, "Use the namespace's name as Kubernetes has it, e.g. 'shop-prod'");
 }

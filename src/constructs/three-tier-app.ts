@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { AllowFrom } from './allow-from';
 import { AllowTo } from './allow-to';
 import { DefaultDeny } from './default-deny';
-import { scopeTarget } from './scope-target';
+import { checkNamespaceProp, scopeTarget } from './scope-target';
 import { DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid, show } from '../vocabulary/errors';
 import { Peer } from '../vocabulary/peer';
@@ -200,6 +200,7 @@ export class ThreeTierApp extends Construct {
       throw invalid(this.node.path, `ingressControllerNamespace ${show(props.ingressControllerNamespace)} and ingressPeers are both set`,
         'Give one of them: ingressPeers replaces the ingress controller namespace');
     }
+    if (props.ingressControllerNamespace !== undefined) checkNamespaceProp(this, props.ingressControllerNamespace, 'ingressControllerNamespace');
     this.frontend = scopeTarget(this, props.namespace, props.frontend);
     this.backend = scopeTarget(this, props.namespace, props.backend);
     this.database = scopeTarget(this, props.namespace, props.database);

@@ -283,6 +283,11 @@ describe('ThreeTierApp', () => {
         'shop/app: backend and database are the same pods (shop/tier=backend). Give each tier its own labels or workload, so that each gets only its own flows');
     });
 
+    test('an invalid ingress controller namespace names the construct and the prop', () => {
+      expect(() => shopApp({ ingressControllerNamespace: 'Ingress Nginx' })).toThrow(
+        "shop/app: ingressControllerNamespace 'Ingress Nginx' must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit. Use the namespace's name as Kubernetes has it, e.g. 'shop-prod'");
+    });
+
     test('a whole-namespace tier sharing its namespace with another tier', () => {
       // Its policy would select the other tier's pods too: the database would reach the backend.
       expect(() => shopApp({ frontend: Workload.allPods() })).toThrow(
