@@ -72,6 +72,9 @@ export class PolicyRegistry {
   /** The first peer resolved for each key: rules share it, so memory grows with distinct peers, not grants. */
   private readonly peers = new Map<string, ResolvedPeer>();
 
+  /** Resolved resolver rules, per resolver and resolution context (see `dnsRulesFor`). */
+  private readonly resolvedDns = new Map<DnsResolver, Map<string, { key: string; rules: DnsRules }>>();
+
   /** The top-level chart of the app that is each namespace, if any, found when its first policy was made. */
   private readonly namespaceCharts = new Map<string, Chart | undefined>();
 
@@ -135,13 +138,33 @@ export class PolicyRegistry {
    */
   private keepDns(requester: IConstruct, target: Target, dns: DnsResolver, explicit: boolean): void {
     if (dns.isNone) return;
-    const rules = dns._rules().map((rule) => ({ peer: rule.peer._resolve(target.workload.namespace, requester), ports: rule.ports }));
-    // Keyed by what the rules reach, not by the resolver's name: two custom resolvers share a name.
-    const key = rules.map(({ peer, ports }) => `${peer.key}|${ports.map(portSortKey).sort().join(',')}`).join(';');
+    const { key, rules } = this.dnsRulesFor(requester, dns, target.workload.namespace);
     if (!target.dns.has(key)) target.dns.set(key, rules);
     if (explicit || target.workload.selector.isEmpty) {
       for (const rule of rules) this.grant(requester, target, PolicyDirection.EGRESS, rule.peer, rule.ports, DnsResolver.none());
     }
+  }
+
+  /**
+   * A resolver's rules resolved for workloads of `namespace`, keyed by what they reach (two custom
+   * resolvers share a name), computed once per resolver, namespace and requesting chart's namespace
+   * (the only inputs a peer resolves against): every egress grant asks for them.
+   */
+  private dnsRulesFor(requester: IConstruct, dns: DnsResolver, namespace: string): { key: string; rules: DnsRules } {
+    let byContext = this.resolvedDns.get(dns);
+    if (!byContext) {
+      byContext = new Map();
+      this.resolvedDns.set(dns, byContext);
+    }
+    const context = `${namespace}|${Chart.of(requester).namespace ?? ''}`;
+    let resolved = byContext.get(context);
+    if (!resolved) {
+      const rules = dns._rules().map((rule) => ({ peer: rule.peer._resolve(namespace, requester), ports: rule.ports }));
+      const key = rules.map(({ peer, ports }) => `${peer.key}|${ports.map(portSortKey).sort().join(',')}`).join(';');
+      resolved = { key, rules };
+      byContext.set(context, resolved);
+    }
+    return resolved;
   }
 
   private rules(target: Target, direction: PolicyDirection): DirectionRules {

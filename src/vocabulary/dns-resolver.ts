@@ -30,7 +30,9 @@ export interface DnsRule {
 export class DnsResolver {
   /** CoreDNS/kube-dns: pods `k8s-app: kube-dns` in `kube-system`, 53/UDP and 53/TCP. */
   public static kubeDns(): DnsResolver {
-    return new DnsResolver('kube-dns', [{ peer: KUBE_DNS_PODS, ports: [Port.DNS_UDP, Port.DNS_TCP] }]);
+    // The default of every construct: one shared (immutable) instance, so its rules resolve once.
+    DnsResolver.kubeDnsInstance ??= new DnsResolver('kube-dns', [{ peer: KUBE_DNS_PODS, ports: [Port.DNS_UDP, Port.DNS_TCP] }]);
+    return DnsResolver.kubeDnsInstance;
   }
 
   /**
@@ -74,6 +76,8 @@ export class DnsResolver {
   public static none(): DnsResolver {
     return new DnsResolver('none', []);
   }
+
+  private static kubeDnsInstance?: DnsResolver;
 
   /** A short name: `kube-dns`, `node-local 169.254.20.10`, `openshift-dns`, `custom` or `none`. */
   public readonly name: string;
