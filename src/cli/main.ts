@@ -111,7 +111,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return 2;
     }
     if (e instanceof Error && e.message.startsWith('Reachability: ')) {
-      io.err(`cdk8s-netpol ${command}: ${e.message.slice('Reachability: '.length)}\n`);
+      // The analyzer's hint names its TypeScript API; on the command line, pods come from the PATHs.
+      const message = e.message.slice('Reachability: '.length)
+        .replace(/Declare pods that are not in the manifests with addPod\(\)$/, 'Give the manifests that declare it (a Pod or a workload) as PATHs');
+      io.err(`cdk8s-netpol ${command}: ${message}\n`);
       return 2;
     }
     throw e;

@@ -73,6 +73,8 @@ describe('cdk8s-netpol explain', () => {
     const { code, err } = await run('explain', shop, '--from', 'shop/nope', '--to', 'api', '--port', '1');
     expect(code).toBe(2);
     expect(err).toMatch("no pod 'shop/nope'. Known pods: monitoring/prometheus, shop/web, shop/api, shop/db");
+    expect(err).toMatch('Give the manifests that declare it (a Pod or a workload) as PATHs');
+    expect(err).not.toMatch('addPod');
   });
 });
 
