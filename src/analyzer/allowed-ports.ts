@@ -17,14 +17,16 @@ export interface PortRange {
   readonly endPort: number;
 }
 
-const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+/** The protocols NetworkPolicy filters. @internal */
+export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 type Ranges = Map<string, [number, number][]>;
 
 function everything(): Ranges {
   return new Map(PROTOCOLS.map((p) => [p, [[1, 65535]]]));
 }
 
-function normalize(list: [number, number][]): [number, number][] {
+/** Sorts ranges and merges those that overlap or touch. @internal */
+export function normalize(list: [number, number][]): [number, number][] {
   const sorted = [...list].sort((a, b) => a[0] - b[0]);
   const out: [number, number][] = [];
   for (const r of sorted) {
@@ -35,7 +37,8 @@ function normalize(list: [number, number][]): [number, number][] {
   return out;
 }
 
-function entryRanges(entry: PortRuleModel, destination: PodModel): [number, number][] {
+/** The ports one port entry opens on `destination` (named ports resolved on its container ports). @internal */
+export function entryRanges(entry: PortRuleModel, destination: PodModel): [number, number][] {
   if (entry.port === undefined) return [[1, 65535]];
   if (typeof entry.port === 'number') return [[entry.port, entry.endPort ?? entry.port]];
   return destination.ports.filter((p) => p.name === entry.port && p.protocol === entry.protocol).map((p) => [p.containerPort, p.containerPort]);

@@ -1,10 +1,8 @@
-import { PortRange } from './allowed-ports';
+import { normalize, PortRange, PROTOCOLS } from './allowed-ports';
 
 /**
  * Set arithmetic on port ranges, for comparing what two sides or two versions allow.
  */
-
-const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 
 /**
  * The ports of `a` that are not in `b`, per protocol, merged and sorted.
@@ -22,13 +20,7 @@ export function subtractPortRanges(a: readonly PortRange[], b: readonly PortRang
         return [...left, ...right];
       });
     }
-    const merged = pieces.sort((x, y) => x[0] - y[0]).reduce<[number, number][]>((acc, r) => {
-      const last = acc[acc.length - 1];
-      if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
-      else acc.push([r[0], r[1]]);
-      return acc;
-    }, []);
-    out.push(...merged.map(([startPort, endPort]) => ({ protocol, startPort, endPort })));
+    out.push(...normalize(pieces).map(([startPort, endPort]) => ({ protocol, startPort, endPort })));
   }
   return out;
 }

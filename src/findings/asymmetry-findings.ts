@@ -1,6 +1,6 @@
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, isEmptySelector, podObject } from './finding-context';
-import { PortRange, PortRangeTable, formatPortRanges } from '../analyzer/allowed-ports';
+import { PortRange, PortRangeTable, PROTOCOLS, entryRanges as entryPortRanges, formatPortRanges } from '../analyzer/allowed-ports';
 import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, PortRuleModel } from '../analyzer/cluster-model';
 import { MatrixEngine } from '../analyzer/matrix-engine';
 import { subtractPortRanges as subtract } from '../analyzer/port-range-set';
@@ -12,8 +12,6 @@ import { subtractPortRanges as subtract } from '../analyzer/port-range-set';
  * nothing. Peers that match everything (`{}`, no peers, ipBlocks) name nobody and are not checked.
  */
 
-const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
-
 /** Whether a peer picks pods by labels or namespaces, rather than matching everything. */
 function names(peer: PeerModel): boolean {
   if (peer.ipBlock) return false;
@@ -23,10 +21,7 @@ function names(peer: PeerModel): boolean {
 }
 
 function entryRanges(entry: PortRuleModel, destination: PodModel): PortRange[] {
-  if (entry.port === undefined) return [{ protocol: entry.protocol, startPort: 1, endPort: 65535 }];
-  if (typeof entry.port === 'number') return [{ protocol: entry.protocol, startPort: entry.port, endPort: entry.endPort ?? entry.port }];
-  return destination.ports.filter((p) => p.name === entry.port && p.protocol === entry.protocol)
-    .map((p) => ({ protocol: entry.protocol, startPort: p.containerPort, endPort: p.containerPort }));
+  return entryPortRanges(entry, destination).map(([startPort, endPort]) => ({ protocol: entry.protocol, startPort, endPort }));
 }
 
 /** The ports that rules of the subject's isolating policies open to the peer by naming it. */
