@@ -54,6 +54,14 @@ const examples = project.addTask('examples', { description: 'Synthesize the exam
 examples.spawn(project.compileTask);
 examples.exec('bash examples/run.sh');
 
+// Tests over data kept beside the project in ../shared (other projects' suites, CRD schemas): named
+// `*.shared.ts`, so the README's `npx projen test` never needs ../shared; `.ci/run` runs both.
+const sharedTests = project.addTask('test:shared', {
+  description: 'Run the tests that read ../shared (peer suites, CRD schemas); set CDK8S_NETPOL_SHARED to use another folder',
+  env: { JEST_JUNIT_OUTPUT_NAME: 'junit-shared.xml' },
+});
+sharedTests.exec('jest --ci --testMatch \'<rootDir>/test/**/*.shared.ts\' --coverage=false', { receiveArgs: true });
+
 // Benchmarks are scripts, never timed tests.
 const bench = project.addTask('bench', { description: 'Run the benchmarks and print their tables' });
 bench.spawn(project.compileTask);
