@@ -1,4 +1,5 @@
 import { Labels, MATCH_ALL, Selector, readSelector } from './label-matcher';
+import { isModelledNetworkPolicy, unmodelledPolicyKind } from './policy-kinds';
 import { IpFamily, ParsedCidr, parseCidr, parseIp } from '../vocabulary/k8s-rules';
 
 /**
@@ -102,6 +103,23 @@ export interface PolicyModel {
   readonly source?: SourceRef;
 }
 
+/**
+ * Input the analyzer does not model, so its verdicts ignore it: a whole object of a policy kind
+ * (see policy-kinds.ts), or a field of a modelled object that it cannot evaluate.
+ * @internal
+ */
+export interface UnmodelledModel {
+  readonly kind: string;
+  readonly apiVersion: string;
+  /** `namespace/name`, or `name` for a cluster-scoped object. */
+  readonly name: string;
+  /** Why the verdicts can be wrong while it is ignored. */
+  readonly reason: string;
+  /** The field's path, e.g. `spec.hostNetwork`, when only a field of the object is not modelled. */
+  readonly field?: string;
+  readonly source?: SourceRef;
+}
+
 /** The namespace label the API server sets on every namespace. @internal */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -165,9 +183,14 @@ export class ClusterModel {
       const obj = loaded.object;
       const source: SourceRef = { file: loaded.file, documentIndex: loaded.documentIndex, item: loaded.item };
       const kind = obj?.kind;
-      if (kind === 'Namespace') {
+      const unmodelled = unmodelledPolicyKind(obj);
+      if (unmodelled) {
+        const namespace = unmodelled.clusterScoped ? undefined : obj.metadata?.namespace ?? 'default';
+        const name = String(obj.metadata?.name ?? obj.metadata?.generateName ?? '?');
+        model.unmodelled.push({ kind, apiVersion: String(obj.apiVersion ?? ''), name: namespace ? `${namespace}/${name}` : name, reason: unmodelled.reason, source });
+      } else if (kind === 'Namespace') {
         model.declareNamespace(obj, source);
-      } else if (kind === 'NetworkPolicy') {
+      } else if (isModelledNetworkPolicy(obj)) {
         model.addPolicy(readPolicy(obj, source));
       } else if (kind === 'Pod') {
         model.addPodObject(obj, obj, 'Pod', source);
@@ -184,6 +207,8 @@ export class ClusterModel {
 
   public readonly pods: PodModel[] = [];
   public readonly policies: PolicyModel[] = [];
+  /** Input the verdicts ignore, in input order. */
+  public readonly unmodelled: UnmodelledModel[] = [];
   private readonly declaredNamespaces = new Map<string, NamespaceModel>();
   private readonly podsById = new Map<string, PodModel>();
   private readonly policiesById = new Map<string, PolicyModel>();
@@ -269,6 +294,16 @@ export class ClusterModel {
         ports.push({ name: p.name ?? undefined, containerPort, protocol: p.protocol ?? 'TCP' });
       }
     }
+    if (template.spec?.hostNetwork === true) {
+      this.unmodelled.push({
+        kind,
+        apiVersion: String(obj.apiVersion ?? ''),
+        name: `${obj.metadata?.namespace ?? 'default'}/${name}`,
+        field: kind === 'Pod' ? 'spec.hostNetwork' : `${templatePath(kind)}.spec.hostNetwork`,
+        reason: 'a host-network pod: NetworkPolicy behaviour for it is undefined (most CNIs treat its traffic as the node\'s, which no pod selector matches), so the verdicts for it may be wrong',
+        source,
+      });
+    }
     const ips: string[] = [];
     if (kind === 'Pod') {
       for (const entry of obj.status?.podIPs ?? []) if (entry?.ip) ips.push(String(entry.ip));
@@ -283,6 +318,11 @@ export class ClusterModel {
       ips,
     }, source);
   }
+}
+
+/** Where WORKLOAD_TEMPLATES finds a kind's pod template, as a field path for messages. */
+function templatePath(kind: string): string {
+  return kind === 'CronJob' ? 'spec.jobTemplate.spec.template' : 'spec.template';
 }
 
 function stringMap(raw: any): Record<string, string> {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { LoadedObject, ManifestError, SourceRef } from './cluster-model';
+import { isModelledNetworkPolicy } from './policy-kinds';
 import { validateNetworkPolicy } from './validate-network-policy';
 
 /**
@@ -104,7 +105,7 @@ function flatten(value: any, source: SourceRef): LoadedObject[] {
 
 /**
  * Checks objects that did not come from files (or came from them): each has a `kind`, and each
- * NetworkPolicy passes the API server's validation.
+ * `networking.k8s.io/v1` NetworkPolicy passes the API server's validation.
  * @internal
  */
 export function checkObjects(objects: readonly LoadedObject[]): void {
@@ -116,7 +117,7 @@ export function checkObjects(objects: readonly LoadedObject[]): void {
     if (typeof obj.kind !== 'string' || obj.kind === '') {
       throw new ManifestError(loaded, 'has no kind: every Kubernetes object needs apiVersion and kind');
     }
-    if (obj.kind === 'NetworkPolicy') {
+    if (isModelledNetworkPolicy(obj)) {
       const problems = validateNetworkPolicy(obj);
       if (problems.length) {
         const name = `NetworkPolicy '${obj.metadata?.namespace ?? 'default'}/${obj.metadata?.name ?? '?'}'`;

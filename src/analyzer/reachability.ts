@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { PortRange, PortRangeTable, allowedPortRanges } from './allowed-ports';
-import { ClusterModel, LoadedObject, PodModel } from './cluster-model';
+import { ClusterModel, LoadedObject, PodModel, describeSource } from './cluster-model';
 import { ProbePort, judgeProbe } from './evaluator';
 import { Explanation, explainVerdict } from './explanation';
 import { checkObjects, loadManifestFiles } from './manifest-loader';
@@ -82,13 +82,48 @@ export interface PodIsolation {
 }
 
 /**
+ * Input the analyzer does not model, so every verdict ignores it: an object of a policy kind it
+ * does not evaluate (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy, Cilium
+ * and Calico policies, MultiNetworkPolicy, …), or a field of a modelled object that it cannot
+ * evaluate (`hostNetwork: true` on a pod). Such input can allow or deny flows the verdicts do not
+ * show.
+ *
+ * @example
+ * for (const u of Reachability.fromFiles(['manifests/']).unmodelled) {
+ *   console.warn(`not modelled: ${u.kind} ${u.name} (${u.source}): ${u.reason}`);
+ * }
+ */
+export interface UnmodelledInput {
+  /** The object's kind, e.g. `AdminNetworkPolicy`. */
+  readonly kind: string;
+  /** The object's apiVersion, e.g. `policy.networking.k8s.io/v1alpha1` (empty when it has none). */
+  readonly apiVersion: string;
+  /** The object, as `namespace/name`, or `name` when it is cluster-scoped. */
+  readonly name: string;
+  /**
+   * The path of the field the analyzer cannot evaluate.
+   * @default - the whole object is not modelled
+   */
+  readonly field?: string;
+  /**
+   * Where the object was read: `policies.yaml, document 2`, or `items[3]` for the objects given
+   * to `fromManifests()`.
+   * @default - unknown
+   */
+  readonly source?: string;
+  /** Why the verdicts can be wrong while it is ignored. */
+  readonly reason: string;
+}
+
+/**
  * What NetworkPolicies allow, with exact Kubernetes v1 semantics, computed from plain Kubernetes
  * objects: Namespaces, Pods, workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
  * CronJob, one endpoint each, named after the workload) and NetworkPolicies.
  *
  * Pods are named `namespace/name`; a plain `name` works when only one namespace has it. A pod may
  * always reach itself; otherwise a connection needs the source's egress and the destination's
- * ingress to allow it.
+ * ingress to allow it. Policy kinds it does not model (AdminNetworkPolicy, CiliumNetworkPolicy, a
+ * Calico NetworkPolicy, …) are not dropped silently: `unmodelled` lists them.
  *
  * @example
  * const reach = Reachability.fromChart(chart);
@@ -100,7 +135,8 @@ export interface PodIsolation {
 export class Reachability {
   /**
    * From Kubernetes objects (parsed YAML or JSON). NetworkPolicies are validated as the API
-   * server would; kinds other than the ones above are ignored.
+   * server would; policy kinds the analyzer does not model are listed in `unmodelled`, and other
+   * kinds (Services, ConfigMaps, …) are ignored.
    * @param objects the objects; `List` objects are not flattened here
    */
   public static fromManifests(objects: any[]): Reachability {
@@ -156,6 +192,25 @@ export class Reachability {
   /** Every NetworkPolicy, as `namespace/name`, in input order. */
   public get policies(): string[] {
     return this.model.policies.map((p) => p.id);
+  }
+
+  /**
+   * Input the verdicts ignore: objects of policy kinds the analyzer does not model, and fields of
+   * modelled objects it cannot evaluate, in input order. Empty when every verdict accounts for all
+   * of the input.
+   */
+  public get unmodelled(): UnmodelledInput[] {
+    return this.model.unmodelled.map((u) => {
+      const source = describeSource(u.source).replace(/: $/, '');
+      return {
+        kind: u.kind,
+        apiVersion: u.apiVersion,
+        name: u.name,
+        ...(u.field !== undefined ? { field: u.field } : {}),
+        ...(source !== '' ? { source } : {}),
+        reason: u.reason,
+      };
+    });
   }
 
   /**

@@ -8,6 +8,7 @@ import { FlowGraph, buildFlowGraph, renderDot, renderMarkdownReport, renderMerma
 import { buildAnalysisReport } from './analysis-report';
 import { ParsedArgs, UsageError, outputOption } from './cli-args';
 import { failOnOption, findingOptions, suppressionsOption } from './finding-cli-options';
+import { noticeUnmodelled } from './input-notices';
 import { formatReportText } from './report-format';
 
 /**
@@ -26,7 +27,7 @@ export interface CommandIo {
 export const ANALYZE_VALUE_OPTIONS = ['output', 'report'];
 
 /** The analyze command's boolean flags. @internal */
-export const ANALYZE_FLAGS = ['help', 'open-flows'];
+export const ANALYZE_FLAGS = ['help', 'open-flows', 'strict'];
 
 /**
  * Runs `analyze` on parsed arguments.
@@ -42,13 +43,14 @@ export function runAnalyze(args: ParsedArgs, io: CommandIo): number {
   // Read once; the findings also need the objects (whether a policy wrote policyTypes, NP011).
   const objects = loadManifestFiles(args.positional);
   const reach = Reachability._fromLoaded(objects);
+  noticeUnmodelled('analyze', args, io, reach.unmodelled);
   const { active, suppressed, unused } = applySuppressions(sortFindings(analyzeFindings(reach._model, options, objects)), suppressions);
   const draw = { openFlows: args.flags.has('open-flows') };
   let graph: FlowGraph | undefined;
   const flowGraph = (): FlowGraph => (graph ??= buildFlowGraph(reach));
   const markdown = (): string => renderMarkdownReport({ graph: flowGraph(), findings: active, suppressed, suppressions, draw });
   if (output === 'json') {
-    io.out(`${JSON.stringify({ ...buildAnalysisReport(reach), findings: active, suppressed: suppressed.map((s) => ({ ...s.finding, reason: s.suppression.reason })) }, undefined, 2)}\n`);
+    io.out(`${JSON.stringify({ ...buildAnalysisReport(reach), findings: active, suppressed: suppressed.map((s) => ({ ...s.finding, reason: s.suppression.reason })), unmodelled: reach.unmodelled }, undefined, 2)}\n`);
   } else if (output === 'markdown') {
     io.out(markdown());
   } else if (output === 'mermaid') {

@@ -2,6 +2,7 @@ import { Reachability } from '../analyzer';
 import { diffFlows, renderDiffMarkdown, renderDiffText } from '../reports';
 import { CommandIo } from './analyze-command';
 import { ParsedArgs, UsageError, outputOption } from './cli-args';
+import { noticeUnmodelled } from './input-notices';
 
 /**
  * `cdk8s-netpol diff OLD NEW`: which flows a change opens and which it closes, per pair of pods
@@ -12,7 +13,7 @@ import { ParsedArgs, UsageError, outputOption } from './cli-args';
 export const DIFF_VALUE_OPTIONS = ['output'];
 
 /** The diff command's boolean flags. @internal */
-export const DIFF_FLAGS = ['help', 'fail-on-open', 'fail-on-change'];
+export const DIFF_FLAGS = ['help', 'fail-on-open', 'fail-on-change', 'strict'];
 
 /**
  * Runs `diff` on parsed arguments.
@@ -25,8 +26,11 @@ export function runDiff(args: ParsedArgs, io: CommandIo): number {
     throw new UsageError(`give exactly two paths, the old and the new manifests (files or directories); got ${args.positional.length}`);
   }
   const [oldPath, newPath] = args.positional;
-  const diff = diffFlows(Reachability.fromFiles([oldPath]), Reachability.fromFiles([newPath]));
-  if (output === 'json') io.out(`${JSON.stringify(diff, undefined, 2)}\n`);
+  const before = Reachability.fromFiles([oldPath]);
+  const after = Reachability.fromFiles([newPath]);
+  noticeUnmodelled('diff', args, io, [...before.unmodelled, ...after.unmodelled]);
+  const diff = diffFlows(before, after);
+  if (output === 'json') io.out(`${JSON.stringify({ ...diff, unmodelled: { old: before.unmodelled, new: after.unmodelled } }, undefined, 2)}\n`);
   else if (output === 'markdown') io.out(renderDiffMarkdown(diff));
   else io.out(renderDiffText(diff));
   const changed = diff.opened.length + diff.closed.length > 0;

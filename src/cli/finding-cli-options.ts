@@ -50,7 +50,7 @@ function cidrs(args: ParsedArgs, name: string): string[] | undefined {
 
 function rules(args: ParsedArgs, name: string): string[] | undefined {
   const items = list(args, name);
-  for (const item of items ?? []) if (!findRule(item)) throw new UsageError(`--${name}: no finding rule '${item}'; rules are NP001 to NP020 (see the README)`);
+  for (const item of items ?? []) if (!findRule(item)) throw new UsageError(`--${name}: no finding rule '${item}'; rules are NP001 to NP021 (see the README)`);
   return items;
 }
 

@@ -3,6 +3,7 @@ import { ANALYZE_FLAGS, ANALYZE_VALUE_OPTIONS, runAnalyze } from './analyze-comm
 import { ParsedArgs, UsageError, outputOption, parseArgs, portOption, protocolOption } from './cli-args';
 import { DIFF_FLAGS, DIFF_VALUE_OPTIONS, runDiff } from './diff-command';
 import { FINDING_OPTIONS_HELP, FINDING_VALUE_OPTIONS } from './finding-cli-options';
+import { STRICT_HELP, StrictInputError, noticeUnmodelled } from './input-notices';
 import { ManifestError } from '../analyzer/cluster-model';
 
 /**
@@ -29,44 +30,47 @@ Commands:
            The verdict for one connection and why: the policies isolating each side, the rule
            that allows it, or the nearest miss.
   analyze  PATH... [--output text|json|markdown|mermaid|dot] [--fail-on error|warning|info|never]
-           Every pod's isolation, the allowed flows and the guardrails' findings (NP001-NP020),
+           Every pod's isolation, the allowed flows and the guardrails' findings (NP001-NP021),
            or a picture of the allowed flows.
   diff     OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change]
            Which flows a change opens and which it closes, per pair of pods and port.
 
 Pods are named namespace/name (plain name when unique). Run 'cdk8s-netpol <command> --help' for
-one command. Exit codes: 0 ok, 1 analyze found findings at --fail-on or diff found what
---fail-on-open/--fail-on-change ask about, 2 bad usage or input.
+one command. Policy objects the analysis does not model (AdminNetworkPolicy, CiliumNetworkPolicy,
+Calico policies, ...) are named in a warning on stderr and in the JSON output ("unmodelled");
+--strict makes them an input error. Exit codes: 0 ok, 1 analyze found findings at --fail-on or
+diff found what --fail-on-open/--fail-on-change ask about, 2 bad usage or input.
 `;
 
 const COMMAND_USAGE: Record<string, string> = {
-  probe: `Usage: cdk8s-netpol probe PATH... --port N [--protocol TCP|UDP|SCTP] [--output text|json]
+  probe: `Usage: cdk8s-netpol probe PATH... --port N [--protocol TCP|UDP|SCTP] [--output text|json] [--strict]
 
 Probes every ordered pair of pods (a pod to itself included) on one port.
-  --port N         destination port, 1-65535 (required)
-  --protocol P     TCP (default), UDP or SCTP
-  --output F       text (default): a matrix; json: {"probes": [{"from", "to", "port", "protocol",
-                   "allowed", "egressAllowed", "ingressAllowed"}, ...]}
-`,
-  explain: `Usage: cdk8s-netpol explain PATH... --from NS/POD --to NS/POD --port N [--protocol TCP|UDP|SCTP] [--output text|json]
+  --port N            destination port, 1-65535 (required)
+  --protocol P        TCP (default), UDP or SCTP
+  --output F          text (default): a matrix; json: {"unmodelled": [{"kind", "apiVersion",
+                      "name", "source", "reason"}, ...], "probes": [{"from", "to", "port",
+                      "protocol", "allowed", "egressAllowed", "ingressAllowed"}, ...]}
+${STRICT_HELP}`,
+  explain: `Usage: cdk8s-netpol explain PATH... --from NS/POD --to NS/POD --port N [--protocol TCP|UDP|SCTP] [--output text|json] [--strict]
 
 Explains whether one pod may connect to another on a port, and why.
-  --from POD       source pod, namespace/name (or name when unique)
-  --to POD         destination pod, namespace/name (or name when unique)
-  --port N         destination port, 1-65535 (required)
-  --protocol P     TCP (default), UDP or SCTP
-  --output F       text (default) or json
-`,
+  --from POD          source pod, namespace/name (or name when unique)
+  --to POD            destination pod, namespace/name (or name when unique)
+  --port N            destination port, 1-65535 (required)
+  --protocol P        TCP (default), UDP or SCTP
+  --output F          text (default) or json (the explanation, with "unmodelled")
+${STRICT_HELP}`,
   analyze: `Usage: cdk8s-netpol analyze PATH... [--output text|json|markdown|mermaid|dot] [options]
 
 Reports every pod's ingress/egress isolation, the flows allowed between different pods (with
-their ports) and the guardrails' findings (NP001-NP020, each with the objects involved and the fix).
+their ports) and the guardrails' findings (NP001-NP021, each with the objects involved and the fix).
   --output F          text (default), json, markdown (isolation table, flow matrix, diagram,
                       findings, suppressions), mermaid (flowchart) or dot (Graphviz)
   --report FILE       also write the Markdown report to FILE
   --open-flows        in pictures, also draw flows no policy restricts
-${FINDING_OPTIONS_HELP}`,
-  diff: `Usage: cdk8s-netpol diff OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change]
+${STRICT_HELP}${FINDING_OPTIONS_HELP}`,
+  diff: `Usage: cdk8s-netpol diff OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change] [--strict]
 
 Compares two versions of the manifests (files or directories): the flows the new version opens
 and those it closes, per pair of pods and port. Pods of one version only are analyzed in the
@@ -74,7 +78,7 @@ other as they are.
   --output F          text (default), json or markdown
   --fail-on-open      exit 1 when the change opens a flow
   --fail-on-change    exit 1 when the change opens or closes a flow
-`,
+${STRICT_HELP}`,
 };
 
 /**
@@ -96,8 +100,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
   try {
     switch (command) {
-      case 'probe': return probe(parseArgs(rest, ['port', 'protocol', 'output'], ['help']), io);
-      case 'explain': return explain(parseArgs(rest, ['port', 'protocol', 'output', 'from', 'to'], ['help']), io);
+      case 'probe': return probe(parseArgs(rest, ['port', 'protocol', 'output'], ['help', 'strict']), io);
+      case 'explain': return explain(parseArgs(rest, ['port', 'protocol', 'output', 'from', 'to'], ['help', 'strict']), io);
       case 'diff': return diff(parseArgs(rest, DIFF_VALUE_OPTIONS, DIFF_FLAGS), io);
       default: return analyze(parseArgs(rest, [...ANALYZE_VALUE_OPTIONS, ...FINDING_VALUE_OPTIONS], ANALYZE_FLAGS), io);
     }
@@ -106,7 +110,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.err(`cdk8s-netpol ${command}: ${e.message}\n\n${COMMAND_USAGE[command]}`);
       return 2;
     }
-    if (e instanceof ManifestError) {
+    if (e instanceof ManifestError || e instanceof StrictInputError) {
       io.err(`cdk8s-netpol ${command}: ${e.message}\n`);
       return 2;
     }
@@ -127,9 +131,11 @@ function processIo(): CliIo {
   return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 }
 
-function load(args: ParsedArgs): Reachability {
+function load(command: string, args: ParsedArgs, io: CliIo): Reachability {
   if (args.positional.length === 0) throw new UsageError('give at least one manifest file or directory');
-  return Reachability.fromFiles(args.positional);
+  const reach = Reachability.fromFiles(args.positional);
+  noticeUnmodelled(command, args, io, reach.unmodelled);
+  return reach;
 }
 
 function helpRequested(args: ParsedArgs, command: string, io: CliIo): boolean {
@@ -142,12 +148,12 @@ function probe(args: ParsedArgs, io: CliIo): number {
   const port = portOption(args, true)!;
   const protocol = protocolOption(args);
   const output = outputOption(args, ['text', 'json']);
-  const reach = load(args);
+  const reach = load('probe', args, io);
   const matrix = reach._matrix({ port, protocol });
   const pods = matrix.pods;
   if (output === 'json') {
     // Streamed a row at a time, one probe per line: n² probes do not fit in one string.
-    io.out('{"probes": [\n');
+    io.out(`{"unmodelled": ${JSON.stringify(reach.unmodelled)},\n"probes": [\n`);
     for (let i = 0; i < pods.length; i++) {
       const row: string[] = [];
       for (let j = 0; j < pods.length; j++) {
@@ -189,9 +195,9 @@ function explain(args: ParsedArgs, io: CliIo): number {
   const from = args.options.get('from');
   const to = args.options.get('to');
   if (!from || !to) throw new UsageError('--from and --to are required, e.g. --from shop/web --to shop/api');
-  const reach = load(args);
+  const reach = load('explain', args, io);
   const explanation = reach._explain(from, to, { port, protocol });
-  io.out(output === 'json' ? `${JSON.stringify(explanation, undefined, 2)}\n` : `${explanation.text}\n`);
+  io.out(output === 'json' ? `${JSON.stringify({ ...explanation, unmodelled: reach.unmodelled }, undefined, 2)}\n` : `${explanation.text}\n`);
   return 0;
 }
 

@@ -10,6 +10,7 @@ import { PEER_RULES } from './peer-findings';
 import { POLICY_TYPE_RULES } from './policy-type-findings';
 import { PORT_RULES } from './port-findings';
 import { SELECTOR_RULES } from './selector-findings';
+import { UNMODELLED_RULES } from './unmodelled-findings';
 import { ClusterModel } from '../analyzer/cluster-model';
 
 /** Every finding rule, in id order. @internal */
@@ -23,6 +24,7 @@ export const FINDING_RULES: readonly FindingRuleDefinition[] = [
   ...IP_BLOCK_RULES,
   ...PORT_RULES,
   ...ASYMMETRY_RULES,
+  ...UNMODELLED_RULES,
 ];
 
 /** The rule with this id or name, if any. @internal */

@@ -9,8 +9,8 @@ import { checkObjects } from '../analyzer/manifest-loader';
 /**
  * The guardrails' findings for a set of Kubernetes objects: pods no policy isolates, namespaces
  * without a default deny, selectors that match nothing, egress that blocks DNS, ignored rules,
- * peers wider than they look, ipBlocks over the cluster's ranges, ports some CNIs ignore and
- * flows allowed at one side only. See `NetworkPolicyFindings.rules()` for the full list.
+ * peers wider than they look, ipBlocks over the cluster's ranges, ports some CNIs ignore, flows
+ * allowed at one side only, and policy objects the analyzer does not model (NP021). See `NetworkPolicyFindings.rules()` for the full list.
  *
  * @example
  * const findings = NetworkPolicyFindings.ofChart(chart, { podCidrs: ['10.244.0.0/16'] });
@@ -26,7 +26,8 @@ export class NetworkPolicyFindings {
 
   /**
    * Findings for Kubernetes objects (parsed YAML or JSON).
-   * @param objects Namespaces, Pods, workloads and NetworkPolicies; other kinds are ignored
+   * @param objects Namespaces, Pods, workloads and NetworkPolicies; policy kinds the analyzer does
+   *   not model are reported (NP021), other kinds are ignored
    * @param options cluster facts and the rules to run
    */
   public static ofManifests(objects: any[], options?: FindingOptions): Finding[] {

@@ -54,11 +54,11 @@ export interface NetworkPolicyGuardrailsProps extends FindingOptions {
 
 /**
  * Runs the NetworkPolicy guardrails over every chart of the app when it synthesizes: the findings
- * NP001-NP020 (pods no policy isolates, namespaces without a default deny, selectors that match
+ * NP001-NP021 (pods no policy isolates, namespaces without a default deny, selectors that match
  * nothing, egress that blocks DNS, ignored rules, peers wider than they look, ipBlocks over the
- * cluster's ranges, ports some CNIs ignore, flows allowed at one side only). Findings at or above
- * `failOn` fail synth with the objects involved and the fix; those at or above `warnOn` are
- * printed. A finding the team accepts is suppressed with a recorded reason, which the report lists.
+ * cluster's ranges, ports some CNIs ignore, flows allowed at one side only, policy objects the
+ * analyzer does not model, such as a CiliumNetworkPolicy in a chart). Findings at or above `failOn`
+ * fail synth with the objects involved and the fix; those at or above `warnOn` are printed. A finding the team accepts is suppressed with a recorded reason, which the report lists.
  *
  * @example
  * const app = new App();

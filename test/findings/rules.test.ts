@@ -328,10 +328,10 @@ describe('rule selection and the public API', () => {
     expect(() => run(['NP999'], objects)).toThrow(/^FindingOptions.rules: no finding rule 'NP999'. Known rules: NP001 \(pod-without-ingress-policy\), /);
   });
 
-  test('NetworkPolicyFindings.rules() lists twenty rules with unique ids and names', () => {
+  test('NetworkPolicyFindings.rules() lists twenty-one rules with unique ids and names', () => {
     const rules = NetworkPolicyFindings.rules();
-    expect(rules.map((r) => r.id)).toEqual(Array.from({ length: 20 }, (_, i) => `NP${String(i + 1).padStart(3, '0')}`));
-    expect(new Set(rules.map((r) => r.rule)).size).toBe(20);
+    expect(rules.map((r) => r.id)).toEqual(Array.from({ length: 21 }, (_, i) => `NP${String(i + 1).padStart(3, '0')}`));
+    expect(new Set(rules.map((r) => r.rule)).size).toBe(21);
     for (const r of rules) expect(r.summary.length * r.fix.length).toBeGreaterThan(0);
   });
 
@@ -339,5 +339,29 @@ describe('rule selection and the public API', () => {
     const fs = NetworkPolicyFindings.ofManifests([web, policy('shop', 'web', { podSelector: {}, policyTypes: ['Egress'] })]);
     expect(fs.map((f) => f.id)).toEqual(['NP008', 'NP001', 'NP003', 'NP009']);
     expect(() => NetworkPolicyFindings.ofManifests([policy('shop', 'bad', { podSelector: {}, policyTypes: ['Sideways'] })])).toThrow(/NetworkPolicy 'shop\/bad' is invalid/);
+  });
+});
+
+describe('NP021 input the analyzer does not model', () => {
+  const cilium = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'l7', namespace: 'shop' }, spec: {} };
+
+  test('fires per unmodelled object, and per unmodelled field, naming it and why', () => {
+    const hostNet = { ...web, spec: { ...web.spec, hostNetwork: true } };
+    const [object, field] = findings(['NP021'], [cilium, hostNet]);
+    expect(object).toMatchObject({
+      severity: FindingSeverity.WARNING,
+      subject: 'shop/l7',
+      objects: ['CiliumNetworkPolicy shop/l7'],
+      message: 'CiliumNetworkPolicy shop/l7 is not modelled, so every verdict ignores it: a Cilium policy: Cilium enforces it alongside NetworkPolicies (its deny rules win), so it can deny or allow flows the verdicts do not show',
+    });
+    expect(field.message).toMatch(/^spec.hostNetwork of Pod shop\/web is not modelled, so every verdict ignores it: a host-network pod/);
+  });
+
+  test('does not fire for v1 NetworkPolicies, pods and other kinds', () => {
+    expect(run(['NP021'], [web, api, denyAll, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }])).toEqual([]);
+  });
+
+  test('NetworkPolicyFindings.ofManifests reports it', () => {
+    expect(NetworkPolicyFindings.ofManifests([web, cilium], { rules: ['NP021'] }).map((f) => `${f.id} ${f.subject}`)).toEqual(['NP021 shop/l7']);
   });
 });

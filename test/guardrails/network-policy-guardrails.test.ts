@@ -76,6 +76,15 @@ describe('NetworkPolicyGuardrails', () => {
     expect(guardrails.findings().map((f) => f.subject)).toEqual(['default/curl']);
   });
 
+  test('a policy kind the analyzer does not model is a warning at synth (NP021), naming the object', () => {
+    const chart = shop();
+    new ApiObject(chart, 'cilium', { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'l7', namespace: 'shop' }, spec: {} });
+    const guardrails = new NetworkPolicyGuardrails(chart, 'guardrails', { skipRules: ['NP008'] });
+    expect(() => Testing.synth(chart)).not.toThrow();
+    expect(printed()).toContain('[warning] NP021 shop/l7: CiliumNetworkPolicy shop/l7 is not modelled, so every verdict ignores it: a Cilium policy');
+    expect(guardrails.findings().map((f) => `${f.id} ${f.subject}`)).toContain('NP021 shop/l7');
+  });
+
   test('bad configuration fails where it is written', () => {
     expect(() => new NetworkPolicyGuardrails(shop(), 'g', { rules: ['NP404'] })).toThrow(/^FindingOptions.rules: no finding rule 'NP404'/);
     expect(() => new NetworkPolicyGuardrails(shop(), 'g', { podCidrs: ['10.0.0.0'] })).toThrow(/^FindingOptions.podCidrs: '10.0.0.0'/);
