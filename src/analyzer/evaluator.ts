@@ -1,51 +1,55 @@
-import { ClusterModel, Direction, IpBlockModel, PeerModel, PodModel, PolicyModel, PortRuleModel, RuleModel } from './cluster-model';
-import { formatSelector, selectorMatches, selectorMismatches } from './label-matcher';
-import { cidrContainsIp } from '../vocabulary/k8s-rules';
+import { ClusterModel, Direction } from './cluster-model';
+import { EndpointModel, isExternal } from './external-nodes';
+import { policyLayers } from './policy-layers';
+import { TIERS, TierPolicy, TierRule } from './policy-tier';
+import { PortSet } from './port-range-set';
+import { ProbePort, formatPortEntry, portEntryMatches } from './rule-ports';
+import { SideProgram, SideWalk, WalkDecision, ruleMatchesPeer, sideProgram, walkSide } from './verdict-walk';
 
 /**
- * Decides one probe (source pod, destination pod, port, protocol) with exact NetworkPolicy v1
- * semantics, keeping every intermediate verdict so the explanation can say why. For whole
- * truth tables see `reachability-matrix.ts`, which must agree with this.
+ * Decides one probe (source, destination, port, protocol) by walking each side's tiers, keeping
+ * every intermediate verdict so the explanation can say why. Endpoints are pods and external
+ * nodes. For whole truth tables see `matrix-engine.ts`, which must agree with this.
  */
 
-/** The probe's port and protocol. @internal */
-export interface ProbePort {
-  readonly port: number;
-  readonly protocol: string;
-}
-
-/** How one rule fared against a probe. @internal */
+/** How one rule fared against a probe it did not decide. @internal */
 export interface RuleVerdict {
-  readonly policy: PolicyModel;
-  readonly direction: Direction;
-  readonly ruleIndex: number;
+  readonly rule: TierRule;
   readonly peerMatched: boolean;
   readonly portMatched: boolean;
   /** Why no peer matched (one phrase per peer), empty when a peer matched. */
   readonly peerMisses: readonly string[];
   /** Why no port matched, undefined when a port matched. */
   readonly portMiss?: string;
-  /** Lower is nearer to allowing; 0 allows. */
+  /** Lower is nearer to matching. */
   readonly distance: number;
 }
 
 /** The verdict for one side of a connection (source egress or destination ingress). @internal */
 export interface DirectionVerdict {
   readonly direction: Direction;
-  /** The pod whose policies decide this side. */
-  readonly pod: PodModel;
-  /** Policies that select the pod and list this direction in policyTypes. */
-  readonly isolatingPolicies: readonly PolicyModel[];
+  /** The endpoint whose policies decide this side. */
+  readonly subject: EndpointModel;
+  /** The policies of each tier that apply to the subject. */
+  readonly program: SideProgram;
+  /** The NetworkPolicy-tier policies applying (isolating the subject). */
+  readonly isolatingPolicies: readonly TierPolicy[];
   readonly allowed: boolean;
-  readonly allowingRules: readonly RuleVerdict[];
-  /** The rule that came nearest to allowing, when isolated and nothing allows. */
+  /** What decided the probed port: one decision, or every Allow rule of the NetworkPolicy tier that allows it. */
+  readonly decisions: readonly WalkDecision[];
+  /** The rules that allow the probe (empty when no rule decided it or it is denied). */
+  readonly allowingRules: readonly TierRule[];
+  /** Pass rules the walk went through before deciding. */
+  readonly passedOver: readonly TierRule[];
+  /** The rule of the NetworkPolicy tier that came nearest to allowing, when isolation denies. */
   readonly nearestMiss?: RuleVerdict;
+  readonly walk: SideWalk;
 }
 
 /** The verdict for a probe. @internal */
 export interface ProbeVerdict {
-  readonly from: PodModel;
-  readonly to: PodModel;
+  readonly from: EndpointModel;
+  readonly to: EndpointModel;
   readonly probe: ProbePort;
   readonly allowed: boolean;
   /** True when source and destination are the same pod (always allowed). */
@@ -54,139 +58,61 @@ export interface ProbeVerdict {
   readonly ingress: DirectionVerdict;
 }
 
-/** Whether a peer matched, how far off it was and why. @internal */
-export interface PeerMatch {
-  readonly matched: boolean;
-  readonly distance: number;
-  readonly miss?: string;
-}
-
-/** Whether a policy selects a pod: same namespace and podSelector matches. @internal */
-export function policySelects(policy: PolicyModel, pod: PodModel): boolean {
-  return policy.namespace === pod.namespace && selectorMatches(policy.podSelector, pod.labels);
-}
-
-/** Whether a pod has an IP inside the block and outside its exceptions. Pods without IPs never do. @internal */
-export function ipBlockMatches(block: IpBlockModel, pod: PodModel): boolean {
-  return pod.ips.some((ip) => cidrContainsIp(block.cidr, ip.family, ip.value)
-    && !block.except.some((e) => cidrContainsIp(e, ip.family, ip.value)));
-}
-
-/** Whether a peer of a policy's rule matches a pod: `matchPeer` without the explanation, for hot loops. @internal */
-export function peerMatches(model: ClusterModel, policy: PolicyModel, peer: PeerModel, pod: PodModel): boolean {
-  if (peer.ipBlock) return ipBlockMatches(peer.ipBlock, pod);
-  if (!peer.podSelector && !peer.namespaceSelector) return false;
-  const namespaceOk = peer.namespaceSelector
-    ? selectorMatches(peer.namespaceSelector, model.namespaceLabels(pod.namespace))
-    : pod.namespace === policy.namespace;
-  return namespaceOk && (!peer.podSelector || selectorMatches(peer.podSelector, pod.labels));
-}
-
-/**
- * Whether a peer of a policy's rule matches a pod, and if not, how far off it is
- * (1: pod labels, 2: namespace, 3: both or an ipBlock) and why.
- * @internal
- */
-export function matchPeer(model: ClusterModel, policy: PolicyModel, peer: PeerModel, pod: PodModel): PeerMatch {
-  if (peerMatches(model, policy, peer, pod)) return { matched: true, distance: 0 };
-  if (peer.ipBlock) {
-    const block = `ipBlock ${peer.ipBlock.cidr.canonical}${peer.ipBlock.except.length ? ` except ${peer.ipBlock.except.map((e) => e.canonical).join(', ')}` : ''}`;
-    if (pod.ips.length === 0) return { matched: false, distance: 3, miss: `${block}: ${pod.id} has no known IP (ipBlocks match pod IPs from status.podIPs only)` };
-    return { matched: false, distance: 3, miss: `${block}: ${pod.id} has IP ${pod.ips.map((i) => i.text).join(', ')}, outside it` };
-  }
-  if (!peer.podSelector && !peer.namespaceSelector) return { matched: false, distance: 3, miss: 'an empty peer matches nothing' };
-  let nsMiss: string | undefined;
-  if (peer.namespaceSelector) {
-    const mismatches = selectorMismatches(peer.namespaceSelector, model.namespaceLabels(pod.namespace));
-    if (mismatches.length) nsMiss = `namespace '${pod.namespace}' does not match namespaceSelector ${formatSelector(peer.namespaceSelector)}: ${mismatches.join('; ')}`;
-  } else if (pod.namespace !== policy.namespace) {
-    nsMiss = `a podSelector without namespaceSelector only selects pods in the policy's namespace '${policy.namespace}', and ${pod.id} is in '${pod.namespace}'`;
-  }
-  let podMiss: string | undefined;
-  if (peer.podSelector) {
-    const mismatches = selectorMismatches(peer.podSelector, pod.labels);
-    if (mismatches.length) podMiss = `pod labels do not match podSelector ${formatSelector(peer.podSelector)}: ${mismatches.join('; ')}`;
-  }
-  const distance = nsMiss && podMiss ? 3 : nsMiss ? 2 : 1;
-  return { matched: false, distance, miss: [nsMiss, podMiss].filter((m) => m).join('; and ') };
-}
-
-/**
- * Whether a rule's port entry admits the probe on the destination pod. A named port matches when
- * the destination has a container port of that name and the probed protocol whose number is the
- * probed port.
- * @internal
- */
-export function portEntryMatches(entry: PortRuleModel, destination: PodModel, probe: ProbePort): boolean {
-  if (entry.protocol !== probe.protocol) return false;
-  if (entry.port === undefined) return true;
-  if (typeof entry.port === 'number') {
-    return entry.endPort === undefined ? probe.port === entry.port : probe.port >= entry.port && probe.port <= entry.endPort;
-  }
-  return destination.ports.some((p) => p.name === entry.port && p.protocol === probe.protocol && p.containerPort === probe.port);
-}
-
-/** Readable form of a rule's port entry, with named ports resolved on the destination. @internal */
-export function formatPortEntry(entry: PortRuleModel, destination: PodModel): string {
-  if (entry.port === undefined) return `every ${entry.protocol} port`;
-  if (typeof entry.port === 'number') return `${entry.port}${entry.endPort !== undefined ? `-${entry.endPort}` : ''}/${entry.protocol}`;
-  const resolved = destination.ports.filter((p) => p.name === entry.port && p.protocol === entry.protocol).map((p) => p.containerPort);
-  return `'${entry.port}'/${entry.protocol} (${resolved.length ? `${resolved.join(', ')} on ${destination.id}` : `not a ${entry.protocol} container port of ${destination.id}`})`;
-}
-
-function judgeRule(model: ClusterModel, policy: PolicyModel, direction: Direction, ruleIndex: number, rule: RuleModel,
-  peerPod: PodModel, destination: PodModel, probe: ProbePort): RuleVerdict {
+function judgeRule(rule: TierRule, peer: EndpointModel, destination: EndpointModel, probe: ProbePort): RuleVerdict {
   let peerMatched = rule.peers.length === 0;
   let peerDistance = peerMatched ? 0 : 3;
   const peerMisses: string[] = [];
-  for (const peer of rule.peers) {
-    const result = matchPeer(model, policy, peer, peerPod);
-    if (result.matched) { peerMatched = true; peerDistance = 0; break; }
-    peerDistance = Math.min(peerDistance, result.distance);
-    peerMisses.push(result.miss!);
+  for (const matcher of rule.peers) {
+    if (matcher.matches(peer)) { peerMatched = true; peerDistance = 0; break; }
+    const miss = matcher.miss(peer);
+    peerDistance = Math.min(peerDistance, miss.distance);
+    peerMisses.push(miss.reason);
   }
   const portMatched = rule.ports.length === 0 || rule.ports.some((p) => portEntryMatches(p, destination, probe));
   const portMiss = portMatched ? undefined
     : `${probe.port}/${probe.protocol} is not among the rule's ports: ${rule.ports.map((p) => formatPortEntry(p, destination)).join(', ')}`;
-  return {
-    policy,
-    direction,
-    ruleIndex,
-    peerMatched,
-    portMatched,
-    peerMisses: peerMatched ? [] : peerMisses,
-    portMiss,
-    distance: peerDistance * 2 + (portMatched ? 0 : 1),
-  };
+  return { rule, peerMatched, portMatched, peerMisses: peerMatched ? [] : peerMisses, portMiss, distance: peerDistance * 2 + (portMatched ? 0 : 1) };
 }
 
 /**
  * One side of a connection: the egress of `subject` towards `peer` or the ingress of `subject`
- * from `peer`; `destination` is the pod named ports resolve on.
+ * from `peer`; `destination` is the endpoint named ports resolve on.
  * @internal
  */
-export function judgeDirection(model: ClusterModel, direction: Direction, subject: PodModel, peer: PodModel, destination: PodModel,
+export function judgeDirection(model: ClusterModel, direction: Direction, subject: EndpointModel, peer: EndpointModel, destination: EndpointModel,
   probe: ProbePort): DirectionVerdict {
-  const isolatingPolicies = model.policies.filter((p) => (direction === 'Ingress' ? p.isolatesIngress : p.isolatesEgress) && policySelects(p, subject));
-  if (isolatingPolicies.length === 0) return { direction, pod: subject, isolatingPolicies, allowed: true, allowingRules: [] };
-  const allowingRules: RuleVerdict[] = [];
+  const program = sideProgram(policyLayers(model), direction, subject);
+  const walk = walkSide(program, (rule) => ruleMatchesPeer(rule, peer), destination, PortSet.of(probe.protocol, probe.port), true);
+  const decisions = walk.decisions.filter((d) => d.ports.has(probe.port, probe.protocol));
+  const allowed = walk.allowed.has(probe.port, probe.protocol);
+  const isolatingPolicies = program.byTier[TIERS.indexOf('NetworkPolicy')];
   let nearestMiss: RuleVerdict | undefined;
-  for (const policy of isolatingPolicies) {
-    const rules = direction === 'Ingress' ? policy.ingress : policy.egress;
-    rules.forEach((rule, index) => {
-      const verdict = judgeRule(model, policy, direction, index, rule, peer, destination, probe);
-      if (verdict.distance === 0) allowingRules.push(verdict);
-      else if (!nearestMiss || verdict.distance < nearestMiss.distance) nearestMiss = verdict;
-    });
+  if (decisions[0]?.kind === 'isolated') {
+    for (const policy of decisions[0].policies) {
+      for (const rule of policy.rules) {
+        const verdict = judgeRule(rule, peer, destination, probe);
+        if (!nearestMiss || verdict.distance < nearestMiss.distance) nearestMiss = verdict;
+      }
+    }
   }
-  const allowed = allowingRules.length > 0;
-  return { direction, pod: subject, isolatingPolicies, allowed, allowingRules, nearestMiss: allowed ? undefined : nearestMiss };
+  return {
+    direction,
+    subject,
+    program,
+    isolatingPolicies,
+    allowed,
+    decisions,
+    allowingRules: decisions.filter((d) => d.allowed && d.rule).map((d) => d.rule!),
+    passedOver: walk.passed.filter((p) => p.ports.has(probe.port, probe.protocol)).map((p) => p.rule),
+    nearestMiss,
+    walk,
+  };
 }
 
 /** Decides a probe from `from` to `to`. @internal */
-export function judgeProbe(model: ClusterModel, from: PodModel, to: PodModel, probe: ProbePort): ProbeVerdict {
+export function judgeProbe(model: ClusterModel, from: EndpointModel, to: EndpointModel, probe: ProbePort): ProbeVerdict {
   const egress = judgeDirection(model, 'Egress', from, to, to, probe);
   const ingress = judgeDirection(model, 'Ingress', to, from, to, probe);
-  const selfTraffic = from.id === to.id;
+  const selfTraffic = from === to && !isExternal(from);
   return { from, to, probe, selfTraffic, egress, ingress, allowed: selfTraffic || (egress.allowed && ingress.allowed) };
 }

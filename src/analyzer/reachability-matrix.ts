@@ -1,10 +1,16 @@
 import { BitSet } from './bitset';
 import { ClassMatrix } from './matrix-engine';
 
+/** Where an endpoint sits in the matrix: its class, and its row when it is a pod. @internal */
+export interface MatrixLocation {
+  readonly classIndex: number;
+  readonly podIndex?: number;
+}
+
 /**
  * The truth table of one port: for every ordered pair of pods (a pod and itself included),
- * whether the source may connect to the destination on that port. Made by
- * `Reachability.matrix()`.
+ * whether the source may connect to the destination on that port, and for pods and external
+ * nodes through `isAllowed`. Made by `Reachability.matrix()`.
  *
  * @example
  * const matrix = Reachability.fromChart(chart).matrix(Port.tcp(8080));
@@ -14,9 +20,9 @@ import { ClassMatrix } from './matrix-engine';
  */
 export class ReachabilityMatrix {
   /** @internal */
-  public static _create(pods: string[], podIndex: Map<string, number>, classOfPod: Int32Array, table: ClassMatrix,
-    port: number, protocol: string, resolve: (ref: string) => string): ReachabilityMatrix {
-    return new ReachabilityMatrix(pods, podIndex, classOfPod, table, port, protocol, resolve);
+  public static _create(pods: string[], classOfPod: Int32Array, table: ClassMatrix,
+    port: number, protocol: string, locate: (ref: string) => MatrixLocation): ReachabilityMatrix {
+    return new ReachabilityMatrix(pods, classOfPod, table, port, protocol, locate);
   }
 
   /** The pods, as `namespace/name`, in the order rows and columns use. */
@@ -26,8 +32,8 @@ export class ReachabilityMatrix {
   /** The protocol of every probe. */
   public readonly protocol: string;
 
-  private constructor(pods: string[], private readonly podIndex: Map<string, number>, private readonly classOfPod: Int32Array,
-    private readonly table: ClassMatrix, port: number, protocol: string, private readonly resolve: (ref: string) => string) {
+  private constructor(pods: string[], private readonly classOfPod: Int32Array,
+    private readonly table: ClassMatrix, port: number, protocol: string, private readonly locate: (ref: string) => MatrixLocation) {
     this.pods = pods;
     this.port = port;
     this.protocol = protocol;
@@ -35,11 +41,14 @@ export class ReachabilityMatrix {
 
   /**
    * Whether `from` may connect to `to`.
-   * @param from the source pod: `namespace/name`, or `name` when unique
-   * @param to the destination pod: `namespace/name`, or `name` when unique
+   * @param from the source: a pod (`namespace/name`, or `name` when unique), an external node or an IP address
+   * @param to the destination: a pod (`namespace/name`, or `name` when unique), an external node or an IP address
    */
   public isAllowed(from: string, to: string): boolean {
-    return this.allowedAt(this.indexOf(from), this.indexOf(to));
+    const source = this.locate(from);
+    const destination = this.locate(to);
+    if (source.podIndex !== undefined && source.podIndex === destination.podIndex) return true;
+    return this.table.allowed[source.classIndex].has(destination.classIndex);
   }
 
   /**
@@ -86,6 +95,8 @@ export class ReachabilityMatrix {
   }
 
   private indexOf(ref: string): number {
-    return this.podIndex.get(this.resolve(ref))!;
+    const index = this.locate(ref).podIndex;
+    if (index === undefined) throw new Error(`ReachabilityMatrix: '${ref}' is not a pod; the matrix lists pods only`);
+    return index;
   }
 }

@@ -1,12 +1,22 @@
 import { App, Chart } from 'cdk8s';
 import { PortRange, PortRangeTable, allowedPortRanges } from './allowed-ports';
 import { ClusterModel, LoadedObject, PodModel, describeSource } from './cluster-model';
-import { ProbePort, judgeProbe } from './evaluator';
+import { judgeProbe } from './evaluator';
 import { Explanation, explainVerdict } from './explanation';
+import { EndpointModel, ExternalModel, externalHoldsIp, externalOverlaps, isExternal, wholeSpace } from './external-nodes';
 import { checkObjects, loadManifestFiles } from './manifest-loader';
 import { MatrixEngine } from './matrix-engine';
-import { ReachabilityMatrix } from './reachability-matrix';
+import { externalNodes } from './policy-layers';
+import { MatrixLocation, ReachabilityMatrix } from './reachability-matrix';
+import { ProbePort } from './rule-ports';
+import { parseCidr, parseIp } from '../vocabulary/k8s-rules';
 import { Port } from '../vocabulary/port';
+
+/** An endpoint a reference names, and the address it was given as. */
+interface ResolvedEndpoint {
+  readonly endpoint: EndpointModel;
+  readonly address?: string;
+}
 
 /**
  * A container port of a declared pod.
@@ -120,10 +130,21 @@ export interface UnmodelledInput {
  * objects: Namespaces, Pods, workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
  * CronJob, one endpoint each, named after the workload) and NetworkPolicies.
  *
- * Pods are named `namespace/name`; a plain `name` works when only one namespace has it. A pod may
- * always reach itself; otherwise a connection needs the source's egress and the destination's
- * ingress to allow it. Policy kinds it does not model (AdminNetworkPolicy, CiliumNetworkPolicy, a
- * Calico NetworkPolicy, …) are not dropped silently: `unmodelled` lists them.
+ * Endpoints are pods and external nodes. Pods are named `namespace/name`; a plain `name` works
+ * when only one namespace has it. External nodes are the addresses outside the cluster, split by
+ * every CIDR the policies mention into ranges every policy treats alike, named `C` or
+ * `C except E1, E2` (e.g. `0.0.0.0/0 except 10.0.0.0/8`): the IPv4 space always, the IPv6 space
+ * when a policy mentions an IPv6 CIDR. Nothing outside the cluster enforces policies, so an
+ * external node's side always allows; only ipBlock peers and rules without peers match it.
+ * Wherever an endpoint is asked for, an IP address works too: a pod's IP names that pod, any
+ * other address the external node holding it.
+ *
+ * A pod may always reach itself; otherwise a connection needs the source's egress and the
+ * destination's ingress to allow it. Each side is decided by walking the policy tiers in order
+ * (today the NetworkPolicy tier, then the default, which allows), and `explain` says which tier,
+ * policy and rule decided. Policy kinds it does not model (AdminNetworkPolicy,
+ * CiliumNetworkPolicy, a Calico NetworkPolicy, …) are not dropped silently: `unmodelled` lists
+ * them.
  *
  * @example
  * const reach = Reachability.fromChart(chart);
@@ -189,6 +210,38 @@ export class Reachability {
     return this.model.pods.map((p) => p.id);
   }
 
+  /**
+   * The external nodes: the address space outside the cluster split by every CIDR the policies
+   * mention, e.g. `['0.0.0.0/0 except 10.0.0.0/8', '10.0.0.0/8']`. IPv4 first, then IPv6 when
+   * some policy mentions an IPv6 CIDR.
+   */
+  public get externals(): string[] {
+    return externalNodes(this.model).map((e) => e.id);
+  }
+
+  /**
+   * The external nodes that share an address with a CIDR. Every address of a node is treated
+   * alike, so "may `from` reach some address of 0.0.0.0/0" is "may it reach one of these", and
+   * "every address" is "all of them".
+   * @param cidr an IPv4 or IPv6 CIDR, e.g. `0.0.0.0/0` or `169.254.169.254/32`
+   */
+  public externalsOverlapping(cidr: string): string[] {
+    const parsed = parseCidr(cidr);
+    if (typeof parsed === 'string') throw new Error(`Reachability: CIDR '${cidr}' ${parsed}`);
+    const nodes = externalNodes(this.model).filter((e) => externalOverlaps(e, parsed));
+    // A family no policy mentions is one node: its whole space.
+    if (nodes.length === 0) return [wholeSpace(parsed.family).id];
+    return nodes.map((e) => e.id);
+  }
+
+  /**
+   * The endpoint a reference names: a pod as `namespace/name`, or an external node.
+   * @param ref a pod (`namespace/name`, or `name` when unique), an external node (`0.0.0.0/0 except 10.0.0.0/8`) or an IP address
+   */
+  public resolve(ref: string): string {
+    return this.endpointFor(ref).endpoint.id;
+  }
+
   /** Every NetworkPolicy, as `namespace/name`, in input order. */
   public get policies(): string[] {
     return this.model.policies.map((p) => p.id);
@@ -233,8 +286,8 @@ export class Reachability {
 
   /**
    * Whether `from` may connect to `to` on a port.
-   * @param from the source pod: `namespace/name`, or `name` when unique
-   * @param to the destination pod: `namespace/name`, or `name` when unique
+   * @param from the source: a pod (`namespace/name`, or `name` when unique), an external node or an IP address
+   * @param to the destination: a pod (`namespace/name`, or `name` when unique), an external node or an IP address
    * @param port one port: `Port.tcp(8080)`, or a named port resolved on the destination pod
    */
   public isAllowed(from: string, to: string, port: Port): boolean {
@@ -242,33 +295,36 @@ export class Reachability {
   }
 
   /**
-   * Whether `from` may connect to `to` on a port, and why: which policies isolate each side,
-   * which rule allows it, or which rule came nearest and what it lacks.
-   * @param from the source pod: `namespace/name`, or `name` when unique
-   * @param to the destination pod: `namespace/name`, or `name` when unique
+   * Whether `from` may connect to `to` on a port, and why: for each side, which tier, policy and
+   * rule decided, which policies isolate it, or which rule came nearest and what it lacks.
+   * @param from the source: a pod (`namespace/name`, or `name` when unique), an external node or an IP address
+   * @param to the destination: a pod (`namespace/name`, or `name` when unique), an external node or an IP address
    * @param port one port: `Port.tcp(8080)`, or a named port resolved on the destination pod
    */
   public explain(from: string, to: string, port: Port): Explanation {
-    const source = this.podFor(from);
-    const destination = this.podFor(to);
-    return explainVerdict(judgeProbe(this.model, source, destination, this.probeFor(port, destination)));
+    const source = this.endpointFor(from);
+    const destination = this.endpointFor(to);
+    return this.explainResolved(source, destination, this.probeFor(port, destination.endpoint));
   }
 
   /** @internal */
   public _explain(from: string, to: string, probe: ProbePort): Explanation {
-    return explainVerdict(judgeProbe(this.model, this.podFor(from), this.podFor(to), probe));
+    return this.explainResolved(this.endpointFor(from), this.endpointFor(to), probe);
   }
 
   /**
    * Every port on which `from` may connect to `to`, as ranges per protocol.
-   * @param from the source pod: `namespace/name`, or `name` when unique
-   * @param to the destination pod: `namespace/name`, or `name` when unique
+   * @param from the source: a pod (`namespace/name`, or `name` when unique), an external node or an IP address
+   * @param to the destination: a pod (`namespace/name`, or `name` when unique), an external node or an IP address
    */
   public allowedPorts(from: string, to: string): PortRange[] {
-    return allowedPortRanges(this.model, this.podFor(from), this.podFor(to));
+    return allowedPortRanges(this.model, this.endpointFor(from).endpoint, this.endpointFor(to).endpoint);
   }
 
-  /** Which policies isolate a pod, per direction. */
+  /**
+   * Which policies isolate a pod, per direction.
+   * @param pod the pod: `namespace/name`, or `name` when unique
+   */
   public isolation(pod: string): PodIsolation {
     return this._isolationAt(this.model.pods.indexOf(this.podFor(pod)));
   }
@@ -298,8 +354,16 @@ export class Reachability {
   public _matrix(probe: ProbePort): ReachabilityMatrix {
     const engine = this._engine;
     const table = engine.compute(probe);
-    const podIndex = new Map(this.model.pods.map((p, i) => [p.id, i]));
-    return ReachabilityMatrix._create(this.pods, podIndex, engine.classOfPod, table, probe.port, probe.protocol, (ref) => this.podFor(ref).id);
+    const endpointIndex = new Map(engine.endpoints.map((e, i) => [e, i]));
+    const locate = (ref: string): MatrixLocation => {
+      const { endpoint } = this.endpointFor(ref);
+      const index = endpointIndex.get(endpoint);
+      if (index === undefined) {
+        throw new Error(`Reachability: ${ref} is an IPv6 address and no policy mentions an IPv6 CIDR, so the matrix has no IPv6 node; ask isAllowed() or explain() instead`);
+      }
+      return { classIndex: engine.classOfEndpoint[index], podIndex: isExternal(endpoint) ? undefined : index };
+    };
+    return ReachabilityMatrix._create(this.pods, engine.classOfPod, table, probe.port, probe.protocol, locate);
   }
 
   /** The classes of pods no policy can tell apart, built on first use. @internal */
@@ -310,13 +374,41 @@ export class Reachability {
 
   /** Allowed ports for every ordered pair of pods (by index in `pods`), computed per pair of classes. @internal */
   public get _portTable(): PortRangeTable {
-    this.portTable ??= new PortRangeTable(this.model, this._engine);
+    this.portTable ??= new PortRangeTable(this._engine);
     return this.portTable;
   }
 
   /** @internal */
   public get _model(): ClusterModel {
     return this.model;
+  }
+
+  private explainResolved(from: ResolvedEndpoint, to: ResolvedEndpoint, probe: ProbePort): Explanation {
+    return explainVerdict(judgeProbe(this.model, from.endpoint, to.endpoint, probe), { from: from.address, to: to.address });
+  }
+
+  /** A pod, an external node or an IP address (a pod's IP names the pod). */
+  private endpointFor(ref: string): ResolvedEndpoint {
+    const ip = parseIp(ref);
+    if (ip) {
+      const pods = this.model.pods.filter((p) => p.ips.some((i) => i.family === ip.family && i.value === ip.value));
+      if (pods.length > 1) {
+        throw new Error(`Reachability: IP ${ref} is the address of several pods (${pods.map((p) => p.id).join(', ')}; host-network pods share their node's IP). Name the pod as namespace/name`);
+      }
+      if (pods.length === 1) return { endpoint: pods[0], address: ref };
+      const node = externalNodes(this.model).find((e) => externalHoldsIp(e, ip.family, ip.value)) ?? wholeSpace(ip.family);
+      return { endpoint: node, address: ref };
+    }
+    const external = externalNodes(this.model).find((e) => e.id === ref);
+    if (external) return { endpoint: external };
+    if (/^[0-9a-fA-F:.]+\/\d+/.test(ref)) {
+      throw new Error(`Reachability: '${ref}' is not an external node. External nodes: ${this.describeExternals()}. Give an IP address, or one of these names`);
+    }
+    return { endpoint: this.podFor(ref) };
+  }
+
+  private describeExternals(): string {
+    return externalNodes(this.model).map((e: ExternalModel) => e.id).join('; ');
   }
 
   private podFor(ref: string): PodModel {
@@ -339,13 +431,14 @@ export class Reachability {
     return ids.length > 20 ? `${ids.slice(0, 20).join(', ')}, … (${ids.length} in all)` : ids.join(', ');
   }
 
-  private probeFor(port: Port, destination?: PodModel): ProbePort {
+  private probeFor(port: Port, destination?: EndpointModel): ProbePort {
     const where = `Reachability: cannot probe ${String(port)}`;
     if (!port.protocol) throw new Error(`${where}: a probe is one port of one protocol, e.g. Port.tcp(8080)`);
     if (port.endPort !== undefined) throw new Error(`${where}: a probe is one port, not a range; probe each end, e.g. Port.${port.protocol.toLowerCase()}(${port.number})`);
     if (port.number !== undefined) return { port: port.number, protocol: port.protocol };
     if (port.name !== undefined) {
       if (!destination) throw new Error(`${where}: a named port resolves per destination pod; use a numeric port here`);
+      if (isExternal(destination)) throw new Error(`${where}: a named port resolves on the destination pod's container ports, and ${destination.id} is outside the cluster; use a numeric port`);
       const match = destination.ports.find((p) => p.name === port.name && p.protocol === port.protocol);
       if (!match) {
         throw new Error(`${where}: ${destination.id} has no ${port.protocol} container port named '${port.name}'. Its ports: ${destination.ports.map((p) => `${p.name ?? '(unnamed)'}=${p.containerPort}/${p.protocol}`).join(', ') || 'none'}`);

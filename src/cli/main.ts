@@ -26,9 +26,10 @@ templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJo
 Commands:
   probe    PATH... --port N [--protocol TCP|UDP|SCTP] [--output text|json]
            Whether every pod may connect to every pod (itself included) on one port.
-  explain  PATH... --from NS/POD --to NS/POD --port N [--protocol TCP|UDP|SCTP]
-           The verdict for one connection and why: the policies isolating each side, the rule
-           that allows it, or the nearest miss.
+  explain  PATH... --from NS/POD|IP --to NS/POD|IP --port N [--protocol TCP|UDP|SCTP]
+           The verdict for one connection and why: for each side the tier, policy and rule that
+           decided, the policies isolating it, or the nearest miss. An IP address names the pod
+           that has it, else the addresses outside the cluster that hold it.
   analyze  PATH... [--output text|json|markdown|mermaid|dot] [--fail-on error|warning|info|never]
            Every pod's isolation, the allowed flows and the guardrails' findings (NP001-NP021),
            or a picture of the allowed flows.
@@ -52,11 +53,14 @@ Probes every ordered pair of pods (a pod to itself included) on one port.
                       "name", "source", "reason"}, ...], "probes": [{"from", "to", "port",
                       "protocol", "allowed", "egressAllowed", "ingressAllowed"}, ...]}
 ${STRICT_HELP}`,
-  explain: `Usage: cdk8s-netpol explain PATH... --from NS/POD --to NS/POD --port N [--protocol TCP|UDP|SCTP] [--output text|json] [--strict]
+  explain: `Usage: cdk8s-netpol explain PATH... --from NS/POD|IP --to NS/POD|IP --port N [--protocol TCP|UDP|SCTP] [--output text|json] [--strict]
 
-Explains whether one pod may connect to another on a port, and why.
-  --from POD          source pod, namespace/name (or name when unique)
-  --to POD            destination pod, namespace/name (or name when unique)
+Explains whether a connection is allowed on a port, and why: for each side (the source's egress,
+the destination's ingress) the tier, policy and rule that decided.
+  --from POD|IP       source: a pod, namespace/name (or name when unique); an IP address (a pod's
+                      IP names the pod, any other address the external node holding it); or an
+                      external node as analyze lists it, e.g. '0.0.0.0/0 except 10.0.0.0/8'
+  --to POD|IP         destination, likewise
   --port N            destination port, 1-65535 (required)
   --protocol P        TCP (default), UDP or SCTP
   --output F          text (default) or json (the explanation, with "unmodelled")

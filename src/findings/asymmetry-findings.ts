@@ -1,9 +1,11 @@
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, isEmptySelector, podObject } from './finding-context';
-import { PortRange, PortRangeTable, PROTOCOLS, entryRanges as entryPortRanges, formatPortRanges } from '../analyzer/allowed-ports';
-import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, PortRuleModel } from '../analyzer/cluster-model';
+import { PortRange, PortRangeTable, formatPortRanges } from '../analyzer/allowed-ports';
+import { Direction, PeerModel, PolicyModel } from '../analyzer/cluster-model';
+import { EndpointModel } from '../analyzer/external-nodes';
 import { MatrixEngine } from '../analyzer/matrix-engine';
-import { subtractPortRanges as subtract } from '../analyzer/port-range-set';
+import { PortSet, subtractPortRanges as subtract } from '../analyzer/port-range-set';
+import { rulePortSet } from '../analyzer/rule-ports';
 
 /**
  * Flows allowed at one side but blocked at the other: B's ingress names A (a rule whose peer picks
@@ -20,10 +22,6 @@ function names(peer: PeerModel): boolean {
   return !(pods && namespaces);
 }
 
-function entryRanges(entry: PortRuleModel, destination: PodModel): PortRange[] {
-  return entryPortRanges(entry, destination).map(([startPort, endPort]) => ({ protocol: entry.protocol, startPort, endPort }));
-}
-
 /** The ports that rules of the subject's isolating policies open to the peer by naming it. */
 interface NamedGrants {
   readonly ranges: PortRange[];
@@ -38,27 +36,27 @@ interface OneSidedPair {
   readonly blockedByIngress: PortRange[];
 }
 
-function namedGrants(model: ClusterModel, engine: MatrixEngine, direction: Direction,
-  subjectClass: number, peerClass: number, destination: PodModel): NamedGrants {
-  const ranges: PortRange[] = [];
+function namedGrants(engine: MatrixEngine, direction: Direction, subjectClass: number, peerClass: number, destination: EndpointModel): NamedGrants {
+  let ports = PortSet.NONE;
   const policies: PolicyModel[] = [];
-  for (const index of engine.isolatingPolicies(subjectClass, direction)) {
-    const policy = model.policies[index];
-    for (const rule of direction === 'Ingress' ? policy.ingress : policy.egress) {
-      if (!rule.peers.some((p) => names(p) && engine.peerClasses(policy, p).has(peerClass))) continue;
+  for (const tierPolicy of engine.networkPolicies(subjectClass, direction)) {
+    const policy = tierPolicy.policy;
+    (direction === 'Ingress' ? policy.ingress : policy.egress).forEach((rule, r) => {
+      // The layer's rules and peers follow the policy's, index for index.
+      const matchers = tierPolicy.rules[r].peers;
+      if (!rule.peers.some((p, k) => names(p) && engine.peerClasses(matchers[k]).has(peerClass))) return;
       if (!policies.includes(policy)) policies.push(policy);
-      if (rule.ports.length === 0) ranges.push(...PROTOCOLS.map((protocol) => ({ protocol, startPort: 1, endPort: 65535 })));
-      for (const entry of rule.ports) ranges.push(...entryRanges(entry, destination));
-    }
+      ports = ports.union(rulePortSet(rule.ports, destination));
+    });
   }
-  return { ranges, policies };
+  return { ranges: ports.toRanges(), policies };
 }
 
 function oneSided(context: FindingContext): FindingDraft[] {
   const { model } = context;
   // Pods no policy can tell apart give the same grants and blocks: work per pair of classes.
   const engine = new MatrixEngine(model);
-  const table = new PortRangeTable(model, engine);
+  const table = new PortRangeTable(engine);
   const memo = new Map<number, OneSidedPair>();
   const pairOf = (s: number, d: number): OneSidedPair => {
     const key = s * engine.classCount + d;
@@ -66,8 +64,8 @@ function oneSided(context: FindingContext): FindingDraft[] {
     if (!pair) {
       const destination = engine.representative(d);
       const sides = table.classPair(s, d);
-      const byIngress = namedGrants(model, engine, 'Ingress', d, s, destination);
-      const byEgress = namedGrants(model, engine, 'Egress', s, d, destination);
+      const byIngress = namedGrants(engine, 'Ingress', d, s, destination);
+      const byEgress = namedGrants(engine, 'Egress', s, d, destination);
       pair = {
         byIngress,
         blockedByEgress: byIngress.ranges.length > 0 ? subtract(byIngress.ranges, sides.egress) : [],

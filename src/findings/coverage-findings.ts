@@ -1,7 +1,7 @@
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, podObject } from './finding-context';
 import { Direction, PodModel } from '../analyzer/cluster-model';
-import { policySelects } from '../analyzer/evaluator';
+import { policySelects } from '../analyzer/network-policy-layer';
 
 /**
  * Pods that no policy isolates: every connection in that direction is allowed

@@ -1,7 +1,7 @@
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, eachRule, policyObject, policyWhere, rulePath } from './finding-context';
 import { PodModel } from '../analyzer/cluster-model';
-import { peerMatches, policySelects } from '../analyzer/evaluator';
+import { peerMatches, policySelects } from '../analyzer/network-policy-layer';
 
 /**
  * Ports that do not do what they say: a named port that no destination pod declares (the entry

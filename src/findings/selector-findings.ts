@@ -1,8 +1,8 @@
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, eachRule, isEmptySelector, policyObject, policyWhere, rulePath } from './finding-context';
 import { NAMESPACE_NAME_LABEL, PeerModel, PolicyModel } from '../analyzer/cluster-model';
-import { peerMatches, policySelects } from '../analyzer/evaluator';
 import { formatSelector } from '../analyzer/label-matcher';
+import { peerMatches, policySelects } from '../analyzer/network-policy-layer';
 
 /**
  * Selectors that match nothing: a policy that targets no pod (kube-score

@@ -9,22 +9,30 @@ describe('explain', () => {
     const e = shop.explain('web', 'api', Port.tcp(9000));
     expect(e.allowed).toBe(true);
     expect(e.egress.isolatingPolicies).toEqual(['shop/default-deny', 'shop/web']);
-    expect(e.egress.allowingRules).toEqual([{ policy: 'shop/web', direction: 'Egress', ruleIndex: 0 }]);
-    expect(e.ingress.allowingRules).toEqual([{ policy: 'shop/api', direction: 'Ingress', ruleIndex: 0 }]);
+    const rule = (policy: string, direction: string) => ({ policy, direction, ruleIndex: 0, tier: 'NetworkPolicy', object: `NetworkPolicy ${policy}`, action: 'Allow' });
+    expect(e.egress.allowingRules).toEqual([rule('shop/web', 'Egress')]);
+    expect(e.ingress.allowingRules).toEqual([rule('shop/api', 'Ingress')]);
+    expect(e.egress.tier).toBe('NetworkPolicy');
+    expect(e.egress.decidedBy).toEqual(e.egress.allowingRules);
     expect(e.text).toBe([
       'ALLOWED: shop/web -> shop/api on 9000/TCP',
-      '  ok   egress of shop/web: isolated by shop/default-deny, shop/web; allowed by shop/web egress[0]',
-      '  ok   ingress of shop/api: isolated by shop/default-deny, shop/api; allowed by shop/api ingress[0]',
+      '  ok   egress of shop/web: NetworkPolicy tier: isolated by shop/default-deny, shop/web; allowed by NetworkPolicy shop/web egress[0]',
+      '  ok   ingress of shop/api: NetworkPolicy tier: isolated by shop/default-deny, shop/api; allowed by NetworkPolicy shop/api ingress[0]',
     ].join('\n'));
   });
 
   test('a wrong port is the nearest miss, with the named port resolved', () => {
     const e = shop.explain('web', 'api', Port.tcp(8080));
     expect(e.allowed).toBe(false);
+    expect(e.egress.tier).toBe('NetworkPolicy');
+    expect(e.egress.decidedBy).toEqual([]);
     expect(e.egress.nearestMiss).toEqual({
       policy: 'shop/web',
       direction: 'Egress',
       ruleIndex: 0,
+      tier: 'NetworkPolicy',
+      object: 'NetworkPolicy shop/web',
+      action: 'Allow',
       reasons: ["wrong port: 8080/TCP is not among the rule's ports: 'http'/TCP (9000 on shop/api)"],
     });
   });
@@ -32,6 +40,7 @@ describe('explain', () => {
   test('prefers a rule that only misses the port over one that misses the namespace', () => {
     const e = shop.explain('monitoring/prometheus', 'api', Port.tcp(9000));
     expect(e.egress.isolated).toBe(false);
+    expect(e.egress.tier).toBe('Default');
     expect(e.egress.summary).toBe('egress of monitoring/prometheus: not isolated (no NetworkPolicy selects it with Egress in policyTypes), so everything is allowed');
     expect(e.ingress.nearestMiss).toMatchObject({ policy: 'shop/api', ruleIndex: 1, reasons: ["wrong port: 9000/TCP is not among the rule's ports: 9090/TCP"] });
   });
@@ -65,7 +74,7 @@ describe('explain', () => {
   test('isolation without rules denies everything', () => {
     const e = shop.explain('monitoring/prometheus', 'web', Port.tcp(8080));
     expect(e.ingress.nearestMiss).toBeUndefined();
-    expect(e.ingress.summary).toBe('ingress of shop/web: isolated by shop/default-deny, which have no ingress rules: everything is denied');
+    expect(e.ingress.summary).toBe('ingress of shop/web: NetworkPolicy tier: isolated by shop/default-deny, which have no ingress rules: everything is denied');
   });
 
   test('a pod to itself', () => {

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { RefCluster, RefPod, referenceAllows } from './reference-evaluator';
+import { RefAddress, RefCluster, RefPod, referenceAllows } from './reference-evaluator';
 import { Reachability } from '../../src/analyzer';
 import { Port } from '../../src/vocabulary/port';
 
@@ -16,6 +16,9 @@ const PORT_NAMES = ['http', 'metrics'];
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 const PROBES: [number, string][] = [[80, 'TCP'], [8080, 'TCP'], [8080, 'UDP'], [443, 'SCTP']];
 const IPS = ['10.0.0.5', '10.0.1.7', '10.1.0.9', '192.168.1.1', 'fd00::5', 'fd00::1:5', 'fd01::5'];
+/** Addresses no pod has, inside and outside the blocks below and their exceptions. */
+const ADDRESSES = ['10.0.0.77', '10.0.1.77', '10.0.200.1', '10.1.0.77', '10.200.0.1', '192.168.1.77', '172.16.0.1', '8.8.8.8',
+  'fd00::77', 'fd00::1:77', 'fd00::2:1', 'fd01::77', 'fd02::1', '2001:db8::1'];
 const IP_BLOCKS: [string, string[]][] = [
   ['10.0.0.0/16', ['10.0.1.0/24']],
   ['10.0.0.0/8', []],
@@ -171,6 +174,67 @@ describe('the analyzer agrees with a naive reference evaluator', () => {
       }
     }), { seed: SEED, numRuns: LARGE_RUNS });
     expect(probes).toBeGreaterThan(LARGE_RUNS * PROBES.length * 25);
+  });
+
+  test(`external nodes: pod <-> address verdicts and ports, ${LARGE_RUNS} random clusters of up to 8 pods (seed ${SEED})`, () => {
+    const counts = { probes: 0, allowed: 0, denied: 0, nodes: 0 };
+    fc.assert(fc.property(clusterArb(8), (gen) => {
+      const { cluster, manifests } = toCluster(gen);
+      const reach = Reachability.fromManifests(manifests);
+      const ids = reach.pods;
+      const externals = reach.externals;
+      const engine = reach._engine;
+      const table = reach._portTable;
+      const addresses: RefAddress[] = ADDRESSES.map((address) => ({ address }));
+      // Every address lies in a node named after mentioned CIDRs (IPv6 ones: ::/0 when none is mentioned).
+      const nodeOf = new Map(addresses.map((a) => [a, reach.resolve(a.address)]));
+      const mentioned = new Set(['0.0.0.0/0', '::/0', ...IP_BLOCKS.flatMap(([cidr, except]) => [cidr, ...except])]);
+      for (const node of nodeOf.values()) {
+        expect([...externals, '::/0']).toContain(node);
+        for (const cidr of node.replace(' except ', ', ').split(', ')) expect(mentioned).toContain(cidr);
+      }
+      const v6Mentioned = gen.policies.some((p: any) => JSON.stringify(p).includes('fd0') || JSON.stringify(p).includes('::/0'));
+      expect(externals.some((e) => e.includes(':'))).toBe(v6Mentioned);
+      counts.nodes += externals.length;
+      for (const [port, protocol] of PROBES) {
+        const matrix = reach.matrix(portOf(port, protocol));
+        // Addresses in one node get one verdict from the reference: the split is fine enough.
+        const verdictOfNode = new Map<string, string>();
+        cluster.pods.forEach((pod, i) => {
+          for (const address of addresses) {
+            const out = referenceAllows(cluster, pod, address, port, protocol);
+            const into = referenceAllows(cluster, address, pod, port, protocol);
+            const node = nodeOf.get(address)!;
+            const key = `${i}|${node}`;
+            const verdicts = `${out}/${into}`;
+            if (verdictOfNode.has(key) && verdictOfNode.get(key) !== verdicts) throw new Error(`${address} and another address of node ${node} differ for pod-${i} on ${port}/${protocol}`);
+            verdictOfNode.set(key, verdicts);
+            const probe = portOf(port, protocol);
+            const ours = [reach.isAllowed(ids[i], address.address, probe), reach.isAllowed(address.address, ids[i], probe)];
+            if (ours[0] !== out || ours[1] !== into) {
+              const why = [reach.explain(ids[i], address.address, probe).text, reach.explain(address.address, ids[i], probe).text].join('\n');
+              throw new Error(`pod-${i} <-> ${address.address} (${node}) on ${port}/${protocol}: reference ${out}/${into}, isAllowed ${ours.join('/')}\n${why}`);
+            }
+            const v6WithoutNode = address.address.includes(':') && !externals.some((e) => e.includes(':'));
+            if (!v6WithoutNode) {
+              expect([matrix.isAllowed(ids[i], address.address), matrix.isAllowed(address.address, ids[i])]).toEqual([out, into]);
+              const e = engine.endpoints.findIndex((x) => x.id === node);
+              const inRanges = (ranges: readonly { protocol: string; startPort: number; endPort: number }[]) =>
+                ranges.some((r) => r.protocol === protocol && r.startPort <= port && port <= r.endPort);
+              expect([inRanges(table.allowedAt(i, e)), inRanges(table.allowedAt(e, i))]).toEqual([out, into]);
+              expect(table.allowedAt(i, e)).toEqual(reach.allowedPorts(ids[i], address.address));
+            }
+            counts.probes += 2;
+            counts[out ? 'allowed' : 'denied']++;
+            counts[into ? 'allowed' : 'denied']++;
+          }
+        });
+      }
+    }), { seed: SEED, numRuns: LARGE_RUNS });
+    // Not vacuous: both verdicts are common, and policies split the space.
+    expect(counts.allowed).toBeGreaterThan(counts.probes / 20);
+    expect(counts.denied).toBeGreaterThan(counts.probes / 20);
+    expect(counts.nodes).toBeGreaterThan(LARGE_RUNS * 2);
   });
 
   test(`allowed port ranges, per pair and per class pair, on ${LARGE_RUNS / 2} random clusters of up to 25 pods (seed ${SEED})`, () => {

@@ -1,5 +1,6 @@
 /**
- * A deliberately simple NetworkPolicy evaluator, written from the semantics in DESIGN.md and
+ * A deliberately simple NetworkPolicy evaluator (endpoints: pods and single addresses outside the
+ * cluster), written from the semantics in DESIGN.md and
  * sharing no code with src/analyzer, for the property tests to compare against. Slow and obvious
  * on purpose: every probe re-reads every policy.
  */
@@ -11,6 +12,15 @@ export interface RefPod {
   readonly ports: { name?: string; containerPort: number; protocol: string }[];
   readonly ips: string[];
 }
+
+/** An address outside the cluster: no labels, no namespace, no container ports, no policies. */
+export interface RefAddress {
+  readonly address: string;
+}
+
+export type RefEndpoint = RefPod | RefAddress;
+
+const isAddress = (e: RefEndpoint): e is RefAddress => (e as RefAddress).address !== undefined;
 
 export interface RefCluster {
   /** Declared namespaces and their labels (the name label is added here, not by the caller). */
@@ -59,10 +69,14 @@ function policyTypes(policy: any): string[] {
   return policy.spec.egress && policy.spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
-function peerMatches(cluster: RefCluster, policy: any, peer: any, pod: RefPod): boolean {
+function peerMatches(cluster: RefCluster, policy: any, peer: any, endpoint: RefEndpoint): boolean {
+  const ips = isAddress(endpoint) ? [endpoint.address] : endpoint.ips;
   if (peer.ipBlock) {
-    return pod.ips.some((ip) => inCidr(ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((e: string) => inCidr(ip, e)));
+    return ips.some((ip) => inCidr(ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((e: string) => inCidr(ip, e)));
   }
+  // Selectors pick pods; an address outside the cluster is none.
+  if (isAddress(endpoint)) return false;
+  const pod = endpoint;
   const policyNamespace = policy.metadata.namespace ?? 'default';
   const namespaceOk = peer.namespaceSelector
     ? selects(peer.namespaceSelector, namespaceLabels(cluster, pod.namespace))
@@ -71,17 +85,20 @@ function peerMatches(cluster: RefCluster, policy: any, peer: any, pod: RefPod): 
   return namespaceOk && podOk;
 }
 
-function portMatches(entry: any, destination: RefPod, port: number, protocol: string): boolean {
+function portMatches(entry: any, destination: RefEndpoint, port: number, protocol: string): boolean {
   if ((entry.protocol ?? 'TCP') !== protocol) return false;
   if (entry.port === undefined) return true;
   if (typeof entry.port === 'string') {
-    return destination.ports.some((p) => p.name === entry.port && p.protocol === protocol && p.containerPort === port);
+    // Named ports are container ports; an address outside the cluster has none.
+    return !isAddress(destination) && destination.ports.some((p) => p.name === entry.port && p.protocol === protocol && p.containerPort === port);
   }
   if (entry.endPort !== undefined) return entry.port <= port && port <= entry.endPort;
   return entry.port === port;
 }
 
-function sideAllows(cluster: RefCluster, direction: 'Ingress' | 'Egress', subject: RefPod, other: RefPod, destination: RefPod, port: number, protocol: string): boolean {
+function sideAllows(cluster: RefCluster, direction: 'Ingress' | 'Egress', subject: RefEndpoint, other: RefEndpoint, destination: RefEndpoint, port: number, protocol: string): boolean {
+  // Nothing outside the cluster enforces policies.
+  if (isAddress(subject)) return true;
   const isolating = cluster.policies.filter((p) => (p.metadata.namespace ?? 'default') === subject.namespace
     && selects(p.spec.podSelector ?? {}, subject.labels)
     && policyTypes(p).includes(direction));
@@ -95,7 +112,7 @@ function sideAllows(cluster: RefCluster, direction: 'Ingress' | 'Egress', subjec
 }
 
 /** Whether `from` may connect to `to` on port/protocol. */
-export function referenceAllows(cluster: RefCluster, from: RefPod, to: RefPod, port: number, protocol: string): boolean {
-  if (from === to) return true;
+export function referenceAllows(cluster: RefCluster, from: RefEndpoint, to: RefEndpoint, port: number, protocol: string): boolean {
+  if (from === to && !isAddress(from)) return true;
   return sideAllows(cluster, 'Egress', from, to, to, port, protocol) && sideAllows(cluster, 'Ingress', to, from, to, port, protocol);
 }

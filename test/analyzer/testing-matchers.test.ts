@@ -20,12 +20,12 @@ describe('jest matchers', () => {
       'expected monitoring/prometheus -> shop/api on 9000/TCP to be allowed, but it is denied:',
       '  DENIED: monitoring/prometheus -> shop/api on 9000/TCP',
     ].join('\n'));
-    expect(() => expect(shop).toAllow('monitoring/prometheus', 'api', Port.tcp(9000))).toThrow("Nearest miss: shop/api ingress[1]: wrong port: 9000/TCP is not among the rule's ports: 9090/TCP");
+    expect(() => expect(shop).toAllow('monitoring/prometheus', 'api', Port.tcp(9000))).toThrow("Nearest miss: NetworkPolicy shop/api ingress[1]: wrong port: 9000/TCP is not among the rule's ports: 9090/TCP");
   });
 
   test('a failed toDeny names the rules that allow it', () => {
     expect(() => expect(shop).toDeny('web', 'api', Port.tcp(9000)))
-      .toThrow(/expected shop\/web -> shop\/api on 9000\/TCP to be denied, but it is allowed:\n.*\n.*allowed by shop\/web egress\[0\]\n.*allowed by shop\/api ingress\[0\]/);
+      .toThrow(/expected shop\/web -> shop\/api on 9000\/TCP to be denied, but it is allowed:\n.*\n.*allowed by NetworkPolicy shop\/web egress\[0\]\n.*allowed by NetworkPolicy shop\/api ingress\[0\]/);
     expect(() => expect(shop).not.toAllow('web', 'api', Port.tcp(9000))).toThrow('to be denied, but it is allowed');
   });
 

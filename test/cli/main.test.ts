@@ -56,7 +56,7 @@ describe('cdk8s-netpol explain', () => {
     expect(out).toBe([
       'DENIED: monitoring/prometheus -> shop/api on 9000/TCP',
       '  ok   egress of monitoring/prometheus: not isolated (no NetworkPolicy selects it with Egress in policyTypes), so everything is allowed',
-      "  deny ingress of shop/api: isolated by shop/default-deny, shop/api; no rule allows it. Nearest miss: shop/api ingress[1]: wrong port: 9000/TCP is not among the rule's ports: 9090/TCP",
+      "  deny ingress of shop/api: NetworkPolicy tier: isolated by shop/default-deny, shop/api; no rule allows it. Nearest miss: NetworkPolicy shop/api ingress[1]: wrong port: 9000/TCP is not among the rule's ports: 9090/TCP",
       '',
     ].join('\n'));
   });
@@ -66,7 +66,24 @@ describe('cdk8s-netpol explain', () => {
     expect(code).toBe(0);
     const e = JSON.parse(out);
     expect(e).toMatchObject({ from: 'shop/web', to: 'shop/api', port: 9000, protocol: 'TCP', allowed: true });
-    expect(e.ingress.allowingRules).toEqual([{ policy: 'shop/api', direction: 'Ingress', ruleIndex: 0 }]);
+    expect(e.ingress.allowingRules).toEqual([{ policy: 'shop/api', direction: 'Ingress', ruleIndex: 0, tier: 'NetworkPolicy', object: 'NetworkPolicy shop/api', action: 'Allow' }]);
+    expect(e.ingress).toMatchObject({ tier: 'NetworkPolicy', endpoint: 'shop/api', external: false });
+  });
+
+  test('--from and --to take IP addresses: a pod\'s IP, else the external node holding it', async () => {
+    const internet = path.join(fixtures, 'egress-internet', 'new');
+    const out = await run('explain', internet, '--from', 'web', '--to', '8.8.8.8', '--port', '443');
+    expect(out.code).toBe(0);
+    expect(out.out).toBe([
+      'ALLOWED: shop/web -> 8.8.8.8 (external node 0.0.0.0/0 except 10.0.0.0/8) on 443/TCP',
+      '  ok   egress of shop/web: NetworkPolicy tier: isolated by shop/web; allowed by NetworkPolicy shop/web egress[0]',
+      '  ok   ingress of 0.0.0.0/0 except 10.0.0.0/8: outside the cluster, where no policy is enforced, so everything is allowed',
+      '',
+    ].join('\n'));
+    const inbound = JSON.parse((await run('explain', internet, '--from', '10.1.2.3', '--to', 'shop/api', '--port', '443', '--output', 'json')).out);
+    expect(inbound).toMatchObject({ from: '10.0.0.0/8', fromAddress: '10.1.2.3', fromExternal: true, allowed: false });
+    expect(inbound.egress).toMatchObject({ endpoint: '10.0.0.0/8', external: true, allowed: true, tier: 'Default' });
+    expect(inbound.ingress.nearestMiss.reasons).toEqual(['no peer matches the source: a pod or namespace selector matches pods only, and 10.0.0.0/8 is outside the cluster']);
   });
 
   test('an unknown pod is exit code 2 with the known pods', async () => {

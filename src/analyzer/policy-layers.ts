@@ -1,0 +1,38 @@
+import { ClusterModel } from './cluster-model';
+import { ExternalModel, splitAddressSpace } from './external-nodes';
+import { NetworkPolicyLayer } from './network-policy-layer';
+import { PolicyLayer } from './policy-tier';
+
+/**
+ * The policy layers of a model, in the order the walk lists them within a tier. A new kind of
+ * policy (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, Cilium) adds its
+ * layer here; everything else (the walk, classes, external nodes, explanations) follows.
+ */
+
+interface Analysis {
+  readonly layers: readonly PolicyLayer[];
+  externals?: readonly ExternalModel[];
+}
+
+const analyses = new WeakMap<ClusterModel, Analysis>();
+
+function analysisOf(model: ClusterModel): Analysis {
+  let analysis = analyses.get(model);
+  if (!analysis) {
+    analysis = { layers: [new NetworkPolicyLayer(model)] };
+    analyses.set(model, analysis);
+  }
+  return analysis;
+}
+
+/** Every policy layer of the model (built once; policies are fixed once the model is read). @internal */
+export function policyLayers(model: ClusterModel): readonly PolicyLayer[] {
+  return analysisOf(model).layers;
+}
+
+/** The external nodes every CIDR some layer mentions splits the address space into. @internal */
+export function externalNodes(model: ClusterModel): readonly ExternalModel[] {
+  const analysis = analysisOf(model);
+  analysis.externals ??= splitAddressSpace(analysis.layers.flatMap((layer) => layer.cidrs));
+  return analysis.externals;
+}
