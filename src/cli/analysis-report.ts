@@ -1,10 +1,10 @@
 import { PortRange, Reachability } from '../analyzer';
 import { formatPortRanges } from '../analyzer/allowed-ports';
-import { isUnrestricted } from '../reports/flow-graph';
+import { FlowGraph, buildFlowGraph, isUnrestricted } from '../reports/flow-graph';
 
 /**
- * The facts `cdk8s-netpol analyze` reports besides findings: every pod's isolation and the allowed
- * flows between different pods.
+ * The facts `cdk8s-netpol analyze` reports besides findings: every pod's isolation, the external
+ * nodes, and the allowed flows between different pods and between pods and external nodes.
  */
 
 /** One pod's isolation. @internal */
@@ -16,7 +16,7 @@ export interface PodReport {
   readonly egressPolicies: string[];
 }
 
-/** Connections one pod may open to another, and on which ports. @internal */
+/** Connections one endpoint may open to another, and on which ports. @internal */
 export interface FlowReport {
   readonly from: string;
   readonly to: string;
@@ -25,28 +25,31 @@ export interface FlowReport {
   readonly summary: string;
   /** Whether every port of every protocol is allowed. */
   readonly unrestricted: boolean;
+  /** Whether one end is an external node (addresses outside the cluster). */
+  readonly external: boolean;
 }
 
 /** The whole report. @internal */
 export interface AnalysisReport {
   readonly pods: PodReport[];
   readonly policies: string[];
+  /** The external nodes: the addresses outside the cluster, split by every CIDR the policies mention. */
+  readonly externals: string[];
+  /** Flows between different pods, then between pods and external nodes. */
   readonly flows: FlowReport[];
 }
 
-/** Builds the report. @internal */
-export function buildAnalysisReport(reachability: Reachability): AnalysisReport {
-  const model = reachability._model;
-  const table = reachability._portTable;
-  const pods = model.pods.map((_, i) => reachability._isolationAt(i));
-  const flows: FlowReport[] = [];
-  for (const [i, from] of model.pods.entries()) {
-    for (const [j, to] of model.pods.entries()) {
-      if (i === j) continue;
-      const ports = table.allowedAt(i, j);
-      if (ports.length === 0) continue;
-      flows.push({ from: from.id, to: to.id, ports: [...ports], summary: formatPortRanges(ports), unrestricted: isUnrestricted(ports) });
-    }
-  }
-  return { pods, policies: reachability.policies, flows };
+/** Builds the report, from the flow graph when one is built already. @internal */
+export function buildAnalysisReport(reachability: Reachability, graph: FlowGraph = buildFlowGraph(reachability)): AnalysisReport {
+  const pods = graph.nodes.map((n) => ({
+    pod: n.id,
+    ingressIsolated: n.ingressIsolated,
+    egressIsolated: n.egressIsolated,
+    ingressPolicies: n.ingressPolicies,
+    egressPolicies: n.egressPolicies,
+  }));
+  const flows = graph.edges.map((e) => ({
+    from: e.from, to: e.to, ports: e.ports, summary: formatPortRanges(e.ports), unrestricted: isUnrestricted(e.ports), external: e.external,
+  }));
+  return { pods, policies: reachability.policies, externals: graph.externals, flows };
 }

@@ -50,7 +50,7 @@ export function runAnalyze(args: ParsedArgs, io: CommandIo): number {
   const flowGraph = (): FlowGraph => (graph ??= buildFlowGraph(reach));
   const markdown = (): string => renderMarkdownReport({ graph: flowGraph(), findings: active, suppressed, suppressions, draw });
   if (output === 'json') {
-    io.out(`${JSON.stringify({ ...buildAnalysisReport(reach), findings: active, suppressed: suppressed.map((s) => ({ ...s.finding, reason: s.suppression.reason })), unmodelled: reach.unmodelled }, undefined, 2)}\n`);
+    io.out(`${JSON.stringify({ ...buildAnalysisReport(reach, flowGraph()), findings: active, suppressed: suppressed.map((s) => ({ ...s.finding, reason: s.suppression.reason })), unmodelled: reach.unmodelled }, undefined, 2)}\n`);
   } else if (output === 'markdown') {
     io.out(markdown());
   } else if (output === 'mermaid') {
@@ -58,7 +58,7 @@ export function runAnalyze(args: ParsedArgs, io: CommandIo): number {
   } else if (output === 'dot') {
     io.out(renderDot(flowGraph(), draw));
   } else {
-    let text = formatReportText(buildAnalysisReport(reach), active);
+    let text = formatReportText(buildAnalysisReport(reach, flowGraph()), active);
     if (suppressed.length) text += `Suppressed: ${suppressed.length}\n${suppressed.map((s) => `  ${s.finding.id} ${s.finding.subject}: ${s.suppression.reason}\n`).join('')}`;
     io.out(text);
   }

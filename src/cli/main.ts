@@ -31,10 +31,11 @@ Commands:
            decided, the policies isolating it, or the nearest miss. An IP address names the pod
            that has it, else the addresses outside the cluster that hold it.
   analyze  PATH... [--output text|json|markdown|mermaid|dot] [--fail-on error|warning|info|never]
-           Every pod's isolation, the allowed flows and the guardrails' findings (NP001-NP021),
-           or a picture of the allowed flows.
+           Every pod's isolation, the allowed flows (between pods, and with the addresses
+           outside the cluster) and the guardrails' findings (NP001-NP021), or a picture of them.
   diff     OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change]
-           Which flows a change opens and which it closes, per pair of pods and port.
+           Which flows a change opens and which it closes, per pair of pods (or pod and range
+           of addresses outside the cluster) and port.
 
 Pods are named namespace/name (plain name when unique). Run 'cdk8s-netpol <command> --help' for
 one command. Policy objects the analysis does not model (AdminNetworkPolicy, CiliumNetworkPolicy,
@@ -67,8 +68,10 @@ the destination's ingress) the tier, policy and rule that decided.
 ${STRICT_HELP}`,
   analyze: `Usage: cdk8s-netpol analyze PATH... [--output text|json|markdown|mermaid|dot] [options]
 
-Reports every pod's ingress/egress isolation, the flows allowed between different pods (with
-their ports) and the guardrails' findings (NP001-NP021, each with the objects involved and the fix).
+Reports every pod's ingress/egress isolation, the flows allowed between different pods and
+between pods and the addresses outside the cluster (external nodes: the address space split by
+every CIDR the policies mention, e.g. '0.0.0.0/0 except 10.0.0.0/8'), with their ports, and the
+guardrails' findings (NP001-NP021, each with the objects involved and the fix).
   --output F          text (default), json, markdown (isolation table, flow matrix, diagram,
                       findings, suppressions), mermaid (flowchart) or dot (Graphviz)
   --report FILE       also write the Markdown report to FILE
@@ -77,10 +80,11 @@ ${STRICT_HELP}${FINDING_OPTIONS_HELP}`,
   diff: `Usage: cdk8s-netpol diff OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change] [--strict]
 
 Compares two versions of the manifests (files or directories): the flows the new version opens
-and those it closes, per pair of pods and port. Pods of one version only are analyzed in the
-other as they are.
+and those it closes, per pair of pods and port, and between pods and the addresses outside the
+cluster (listed first, with how many addresses they cover). Pods of one version only are
+analyzed in the other as they are.
   --output F          text (default), json or markdown
-  --fail-on-open      exit 1 when the change opens a flow
+  --fail-on-open      exit 1 when the change opens a flow (to or from outside the cluster too)
   --fail-on-change    exit 1 when the change opens or closes a flow
 ${STRICT_HELP}`,
 };

@@ -1,4 +1,4 @@
-import { AnalysisReport } from './analysis-report';
+import { AnalysisReport, FlowReport } from './analysis-report';
 import { Finding } from '../findings/finding';
 
 /** Renders the analysis report and the findings as readable text. @internal */
@@ -10,8 +10,11 @@ export function formatReportText(report: AnalysisReport, findings: Finding[]): s
     lines.push(`    ingress: ${p.ingressIsolated ? `isolated by ${p.ingressPolicies.join(', ')}` : 'NOT isolated (all ingress allowed)'}`);
     lines.push(`    egress:  ${p.egressIsolated ? `isolated by ${p.egressPolicies.join(', ')}` : 'NOT isolated (all egress allowed)'}`);
   }
-  lines.push('', `Allowed flows between different pods: ${report.flows.length}`);
-  for (const f of report.flows) lines.push(`  ${f.from} -> ${f.to}: ${f.unrestricted ? 'every port (unrestricted)' : f.summary}`);
+  const flow = (f: FlowReport): string => `  ${f.from} -> ${f.to}: ${f.unrestricted ? 'every port (unrestricted)' : f.summary}`;
+  const podFlows = report.flows.filter((f) => !f.external);
+  const externalFlows = report.flows.filter((f) => f.external);
+  lines.push('', `Allowed flows between different pods: ${podFlows.length}`, ...podFlows.map(flow));
+  lines.push('', `Allowed flows with addresses outside the cluster: ${externalFlows.length} (external nodes: ${report.externals.join('; ')})`, ...externalFlows.map(flow));
   lines.push('', `Findings: ${findings.length}`);
   for (const f of findings) lines.push(`  [${f.severity}] ${f.id}: ${f.message}. Fix: ${f.fix}`);
   return `${lines.join('\n')}\n`;

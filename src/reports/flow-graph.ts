@@ -1,10 +1,10 @@
 import { PortRange, Reachability, formatPortRanges } from '../analyzer';
 
 /**
- * The allowed flows between different pods, aggregated for pictures and reports: one edge per
- * ordered pair of pods with every port the analyzer allows between them. Self-edges are left out
- * (a pod always reaches itself), and so are addresses outside the cluster (ipBlocks, rules without
- * peers): the graph shows pods of the manifests only.
+ * The allowed flows, aggregated for pictures and reports: one edge per ordered pair of different
+ * pods, and per pod and external node (addresses outside the cluster, in both directions), with
+ * every port the analyzer allows between them. Self-edges are left out (a pod always reaches
+ * itself).
  */
 
 /** A pod in the graph. @internal */
@@ -30,11 +30,17 @@ export interface FlowEdge {
   readonly label: string;
   /** Whether no policy restricts it: the source is not isolated for egress nor the destination for ingress. */
   readonly open: boolean;
+  /** Whether one end is an external node (addresses outside the cluster). */
+  readonly external: boolean;
 }
 
-/** Pods grouped by namespace, and the flows between them. @internal */
+/** Pods grouped by namespace, the external nodes, and the flows between them. @internal */
 export interface FlowGraph {
+  /** The pods. */
   readonly nodes: FlowNode[];
+  /** The external nodes, e.g. `0.0.0.0/0 except 10.0.0.0/8`: never isolated. */
+  readonly externals: string[];
+  /** Flows between pods, then flows between pods and external nodes. */
   readonly edges: FlowEdge[];
   /** Namespaces in order of first appearance. */
   readonly namespaces: string[];
@@ -65,6 +71,12 @@ export function drawnEdges(graph: FlowGraph, options: DrawOptions = {}): FlowEdg
   return options.openFlows ? graph.edges : graph.edges.filter((e) => !e.open);
 }
 
+/** The external nodes some drawn edge reaches, in the graph's order. @internal */
+export function drawnExternals(graph: FlowGraph, edges: readonly FlowEdge[]): string[] {
+  const used = new Set(edges.filter((e) => e.external).flatMap((e) => [e.from, e.to]));
+  return graph.externals.filter((e) => used.has(e));
+}
+
 /** Builds the graph with the analyzer's allowed ports for every ordered pair. @internal */
 export function buildFlowGraph(reachability: Reachability): FlowGraph {
   const model = reachability._model;
@@ -83,14 +95,22 @@ export function buildFlowGraph(reachability: Reachability): FlowGraph {
   });
   const table = reachability._portTable;
   const edges: FlowEdge[] = [];
+  const edge = (from: string, to: string, ports: readonly PortRange[], open: boolean, external: boolean): void => {
+    if (ports.length > 0) edges.push({ from, to, ports: [...ports], label: portLabel(ports), open, external });
+  };
   nodes.forEach((from, i) => {
     nodes.forEach((to, j) => {
-      if (i === j) return;
-      const ports = table.allowedAt(i, j);
-      if (ports.length === 0) return;
-      edges.push({ from: from.id, to: to.id, ports: [...ports], label: portLabel(ports), open: !from.egressIsolated && !to.ingressIsolated });
+      if (i !== j) edge(from.id, to.id, table.allowedAt(i, j), !from.egressIsolated && !to.ingressIsolated, false);
     });
   });
+  // External nodes follow the pods in the engine's endpoints; nothing isolates them.
+  const externals = reachability.externals;
+  nodes.forEach((pod, i) => {
+    externals.forEach((external, k) => edge(pod.id, external, table.allowedAt(i, nodes.length + k), !pod.egressIsolated, true));
+  });
+  nodes.forEach((pod, i) => {
+    externals.forEach((external, k) => edge(external, pod.id, table.allowedAt(nodes.length + k, i), !pod.ingressIsolated, true));
+  });
   const namespaces = [...new Set(nodes.map((n) => n.namespace))];
-  return { nodes, edges, namespaces };
+  return { nodes, externals, edges, namespaces };
 }

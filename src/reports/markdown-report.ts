@@ -39,24 +39,34 @@ export function renderMarkdownReport(input: MarkdownReportInput): string {
   const { graph } = input;
   const lines: string[] = [`# ${input.title ?? 'NetworkPolicy report'}`, ''];
   const counts = ['error', 'warning', 'info'].map((s) => `${input.findings.filter((f) => f.severity === s).length} ${s}${s === 'info' ? '' : 's'}`);
-  lines.push(`${graph.nodes.length} pods, ${graph.edges.length} allowed flows between different pods, findings: ${counts.join(', ')}${input.suppressed?.length ? ` (${input.suppressed.length} suppressed)` : ''}.`, '');
+  const podEdges = graph.edges.filter((e) => !e.external);
+  const externalEdges = graph.edges.filter((e) => e.external);
+  lines.push(`${graph.nodes.length} pods, ${podEdges.length} allowed flows between different pods, ${externalEdges.length} with addresses outside the cluster, findings: ${counts.join(', ')}${input.suppressed?.length ? ` (${input.suppressed.length} suppressed)` : ''}.`, '');
 
   lines.push('## Isolation', '', '| Pod | Kind | Ingress | Egress |', '| --- | --- | --- | --- |');
   for (const n of graph.nodes) lines.push(`| ${cell(n.id)} | ${n.kind} | ${cell(isolation(n.ingressIsolated, n.ingressPolicies))} | ${cell(isolation(n.egressIsolated, n.egressPolicies))} |`);
 
   lines.push('', '## Allowed flows', '');
-  if (graph.edges.length === 0) {
+  if (podEdges.length === 0) {
     lines.push('No flows between different pods.');
   } else if (graph.nodes.length <= MATRIX_LIMIT) {
-    lines.push('Rows: from; columns: to. A pod always reaches itself; addresses outside the cluster are not shown.', '');
+    lines.push('Rows: from; columns: to. A pod always reaches itself.', '');
     lines.push(`| from \\ to | ${graph.nodes.map((n) => cell(n.id)).join(' | ')} |`, `| --- |${graph.nodes.map(() => ' --- |').join('')}`);
     for (const from of graph.nodes) {
-      const cells = graph.nodes.map((to) => (from === to ? '·' : cell(graph.edges.find((e) => e.from === from.id && e.to === to.id)?.label ?? '—')));
+      const cells = graph.nodes.map((to) => (from === to ? '·' : cell(podEdges.find((e) => e.from === from.id && e.to === to.id)?.label ?? '—')));
       lines.push(`| **${cell(from.id)}** | ${cells.join(' | ')} |`);
     }
   } else {
     lines.push('| From | To | Ports |', '| --- | --- | --- |');
-    for (const e of graph.edges) lines.push(`| ${cell(e.from)} | ${cell(e.to)} | ${cell(e.label)} |`);
+    for (const e of podEdges) lines.push(`| ${cell(e.from)} | ${cell(e.to)} | ${cell(e.label)} |`);
+  }
+  lines.push('', '## Flows with addresses outside the cluster', '');
+  if (externalEdges.length === 0) {
+    lines.push('None.');
+  } else {
+    lines.push(`External nodes: ${graph.externals.map((e) => `\`${e}\``).join(', ')}.`, '');
+    lines.push('| From | To | Ports |', '| --- | --- | --- |');
+    for (const e of externalEdges) lines.push(`| ${cell(e.from)} | ${cell(e.to)} | ${cell(e.label)} |`);
   }
   if (input.diagram ?? true) lines.push('', '```mermaid', renderMermaid(graph, input.draw).trimEnd(), '```');
 

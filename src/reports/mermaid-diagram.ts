@@ -1,8 +1,9 @@
-import { DrawOptions, FlowGraph, drawnEdges } from './flow-graph';
+import { DrawOptions, FlowGraph, drawnEdges, drawnExternals } from './flow-graph';
 
 /**
- * A Mermaid flowchart of the allowed flows: a subgraph per namespace, a node per pod, one edge
- * per pair labelled with its ports. Pods isolated in neither direction are drawn dashed, and the
+ * A Mermaid flowchart of the allowed flows: a subgraph per namespace, a node per pod, a subgraph
+ * of the external nodes (addresses outside the cluster) that a drawn flow reaches, one edge per
+ * pair labelled with its ports. Pods isolated in neither direction are drawn dashed, and the
  * flows no policy restricts (the source not isolated for egress, the destination not for ingress)
  * are left out unless asked for.
  */
@@ -10,13 +11,15 @@ import { DrawOptions, FlowGraph, drawnEdges } from './flow-graph';
 function ids(graph: FlowGraph): Map<string, string> {
   const out = new Map<string, string>();
   const used = new Set<string>();
-  for (const node of graph.nodes) {
-    const base = `${node.namespace}__${node.name}`.replace(/[^A-Za-z0-9_]/g, '_');
+  const add = (key: string, text: string): void => {
+    const base = text.replace(/[^A-Za-z0-9_]/g, '_');
     let id = base;
     for (let i = 2; used.has(id); i++) id = `${base}_${i}`;
     used.add(id);
-    out.set(node.id, id);
-  }
+    out.set(key, id);
+  };
+  for (const node of graph.nodes) add(node.id, `${node.namespace}__${node.name}`);
+  for (const external of graph.externals) add(external, `ext__${external}`);
   return out;
 }
 
@@ -27,8 +30,8 @@ export function renderMermaid(graph: FlowGraph, options: DrawOptions = {}): stri
   const id = ids(graph);
   const lines = [
     'flowchart LR',
-    '  %% Allowed flows between pods (one edge per pair, with its ports). A pod always reaches itself;',
-    '  %% addresses outside the cluster (ipBlock peers, rules without peers) are not drawn.',
+    '  %% Allowed flows between pods, and between pods and addresses outside the cluster (one edge per',
+    '  %% pair, with its ports). A pod always reaches itself.',
     '  %% Dashed pods are isolated in neither direction. Flows no policy restricts (source not isolated for egress, destination not for ingress) are not drawn.',
   ];
   graph.namespaces.forEach((ns, i) => {
@@ -36,7 +39,14 @@ export function renderMermaid(graph: FlowGraph, options: DrawOptions = {}): stri
     for (const node of graph.nodes.filter((n) => n.namespace === ns)) lines.push(`    ${id.get(node.id)}[${quote(node.name)}]`);
     lines.push('  end');
   });
-  for (const edge of drawnEdges(graph, options)) lines.push(`  ${id.get(edge.from)} -->|${quote(edge.label)}| ${id.get(edge.to)}`);
+  const edges = drawnEdges(graph, options);
+  const externals = drawnExternals(graph, edges);
+  if (externals.length > 0) {
+    lines.push(`  subgraph outside[${quote('outside the cluster')}]`);
+    for (const external of externals) lines.push(`    ${id.get(external)}[${quote(external)}]`);
+    lines.push('  end');
+  }
+  for (const edge of edges) lines.push(`  ${id.get(edge.from)} -->|${quote(edge.label)}| ${id.get(edge.to)}`);
   const open = graph.nodes.filter((n) => !n.ingressIsolated && !n.egressIsolated);
   if (open.length > 0) {
     lines.push('  classDef unisolated stroke-dasharray: 5 5');

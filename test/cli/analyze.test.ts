@@ -106,3 +106,39 @@ describe('cdk8s-netpol analyze: findings and --fail-on', () => {
     }
   });
 });
+
+describe('cdk8s-netpol analyze: addresses outside the cluster', () => {
+  const internet = path.join(__dirname, '..', 'fixtures', 'analyzer', 'egress-internet', 'new');
+
+  test('text and json list the external nodes and the flows with them, both ways', async () => {
+    const { out } = await run('analyze', internet, '--fail-on', 'never');
+    expect(out).toContain([
+      'Allowed flows with addresses outside the cluster: 3 (external nodes: 0.0.0.0/0 except 10.0.0.0/8; 10.0.0.0/8)',
+      '  shop/web -> 0.0.0.0/0 except 10.0.0.0/8: TCP 443',
+      // web's ingress is not isolated; api's is, and admits no address outside the cluster.
+      '  0.0.0.0/0 except 10.0.0.0/8 -> shop/web: every port (unrestricted)',
+      '  10.0.0.0/8 -> shop/web: every port (unrestricted)',
+      '',
+    ].join('\n'));
+    const json = JSON.parse((await run('analyze', internet, '--output', 'json')).out);
+    expect(json.externals).toEqual(['0.0.0.0/0 except 10.0.0.0/8', '10.0.0.0/8']);
+    expect(json.flows.filter((f: any) => f.external)[0]).toEqual({
+      from: 'shop/web', to: '0.0.0.0/0 except 10.0.0.0/8', ports: [{ protocol: 'TCP', startPort: 443, endPort: 443 }], summary: 'TCP 443', unrestricted: false, external: true,
+    });
+  });
+
+  test('pictures draw the external nodes a policy-shaped flow reaches', async () => {
+    const mermaid = (await run('analyze', internet, '--output', 'mermaid')).out;
+    expect(mermaid).toContain('  subgraph outside["outside the cluster"]\n    ext__0_0_0_0_0_except_10_0_0_0_8["0.0.0.0/0 except 10.0.0.0/8"]\n  end\n');
+    expect(mermaid).toContain('  shop__web -->|"TCP 443"| ext__0_0_0_0_0_except_10_0_0_0_8\n');
+    // Flows into web are open (its ingress is not isolated): drawn only with --open-flows.
+    expect(mermaid).not.toContain('ext__10_0_0_0_8');
+    expect((await run('analyze', internet, '--output', 'mermaid', '--open-flows')).out).toContain('  ext__10_0_0_0_8 -->|"all ports"| shop__web\n');
+    const dot = (await run('analyze', internet, '--output', 'dot')).out;
+    expect(dot).toContain('  subgraph cluster_outside {\n    label="outside the cluster";\n    "0.0.0.0/0 except 10.0.0.0/8" [shape=ellipse];\n  }\n');
+    expect(dot).toContain('  "shop/web" -> "0.0.0.0/0 except 10.0.0.0/8" [label="TCP 443"];\n');
+    const md = (await run('analyze', internet, '--output', 'markdown')).out;
+    expect(md).toContain('2 pods, 1 allowed flows between different pods, 3 with addresses outside the cluster');
+    expect(md).toContain('| shop/web | 0.0.0.0/0 except 10.0.0.0/8 | TCP 443 |');
+  });
+});

@@ -69,6 +69,46 @@ describe('cdk8s-netpol diff', () => {
     expect(err).toContain('Usage: cdk8s-netpol diff OLD NEW');
   });
 
+  describe('flows with addresses outside the cluster', () => {
+    const fixture = path.join(__dirname, '..', 'fixtures', 'analyzer', 'egress-internet');
+    const before = path.join(fixture, 'old');
+    const after = path.join(fixture, 'new');
+
+    test('widening an egress ipBlock to the internet is the first line, with how many addresses it opens', async () => {
+      const { code, out } = await run('diff', before, after, '--fail-on-open');
+      expect(code).toBe(1);
+      expect(out).toBe([
+        'Flows opened: 1, 1 of them with addresses outside the cluster',
+        '  + shop/web -> 0.0.0.0/0 except 10.0.0.0/8 (outside the cluster, 4,278,190,080 addresses, of which 203.0.113.0/24 except 203.0.113.7/32 was already allowed): TCP 443',
+        'Flows closed: 0',
+        '',
+      ].join('\n'));
+      expect((await run('diff', before, after, '--fail-on-change')).code).toBe(1);
+    });
+
+    test('narrowing it back closes them; json and markdown say which end is outside', async () => {
+      const back = await run('diff', after, before, '--fail-on-open', '--output', 'json');
+      expect(back.code).toBe(0);
+      expect(JSON.parse(back.out).closed).toEqual([{
+        from: 'shop/web',
+        to: '0.0.0.0/0 except 10.0.0.0/8',
+        ports: [{ protocol: 'TCP', startPort: 443, endPort: 443 }],
+        label: 'TCP 443',
+        external: 'to',
+        addresses: '4278190080',
+        unchangedWithin: ['203.0.113.0/24 except 203.0.113.7/32'],
+      }]);
+      expect((await run('diff', after, before, '--fail-on-change')).code).toBe(1);
+      expect((await run('diff', before, after, '--output', 'markdown')).out).toContain([
+        '## Opened (1, 1 of them with addresses outside the cluster)',
+        '',
+        '| From | To | Ports |',
+        '| --- | --- | --- |',
+        '| shop/web | **0.0.0.0/0 except 10.0.0.0/8** (outside the cluster) | TCP 443 |',
+      ].join('\n'));
+    });
+  });
+
   test('a missing path exits 2 naming it', async () => {
     const { code, err } = await run('diff', v1, path.join(dir, 'nope'));
     expect(code).toBe(2);

@@ -121,6 +121,10 @@ describe('cdk8s-netpol analyze', () => {
       '  shop/web -> shop/api: TCP 9000',
       '  shop/api -> shop/db: TCP 5432',
       '',
+      'Allowed flows with addresses outside the cluster: 2 (external nodes: 0.0.0.0/0)',
+      '  monitoring/prometheus -> 0.0.0.0/0: every port (unrestricted)',
+      '  0.0.0.0/0 -> monitoring/prometheus: every port (unrestricted)',
+      '',
       'Findings: 3',
       ...['Deployment shop/api', 'StatefulSet shop/db', 'Deployment shop/web'].map((pod) => `  [error] NP008: ${pod} is isolated for egress by shop/default-deny${pod.endsWith('db') ? '' : `, ${pod.split(' ')[1]}`} and no egress rule reaches the cluster DNS (pods k8s-app=kube-dns in 'kube-system') on 53/UDP, so it cannot resolve any name. Fix: Allow egress to the cluster DNS on port 53 over UDP and TCP (AllowDnsEgress, or DefaultDeny, which keeps DNS); with another resolver, set clusterDns.`),
       '',
@@ -129,7 +133,9 @@ describe('cdk8s-netpol analyze', () => {
 
   test('json and markdown', async () => {
     const json = JSON.parse((await run('analyze', shop, '--output', 'json')).out);
-    expect(json.flows[1]).toEqual({ from: 'shop/web', to: 'shop/api', ports: [{ protocol: 'TCP', startPort: 9000, endPort: 9000 }], summary: 'TCP 9000', unrestricted: false });
+    expect(json.flows[1]).toEqual({ from: 'shop/web', to: 'shop/api', ports: [{ protocol: 'TCP', startPort: 9000, endPort: 9000 }], summary: 'TCP 9000', unrestricted: false, external: false });
+    expect(json.externals).toEqual(['0.0.0.0/0']);
+    expect(json.flows.filter((f: any) => f.external).map((f: any) => `${f.from} -> ${f.to}`)).toEqual(['monitoring/prometheus -> 0.0.0.0/0', '0.0.0.0/0 -> monitoring/prometheus']);
     expect(json.pods).toHaveLength(4);
     expect(json.findings.map((f: any) => `${f.id} ${f.subject}`)).toEqual([
       'NP008 shop/api', 'NP008 shop/db', 'NP008 shop/web',

@@ -20,7 +20,17 @@ describe('pictures and reports of the three-tier app', () => {
       'ingress-nginx/ingress-nginx-controller -> frontend/frontend: TCP 80, 443',
     ]);
     expect(graph.edges.filter((e) => e.from === e.to)).toEqual([]);
-    expect(graph.edges.filter((e) => e.open).map((e) => e.label)).toEqual(Array(6).fill('all ports'));
+    expect(graph.edges.filter((e) => e.open && !e.external).map((e) => e.label)).toEqual(Array(6).fill('all ports'));
+    // The three pods no policy isolates reach every address outside the cluster, and back.
+    expect(graph.externals).toEqual(['0.0.0.0/0']);
+    expect(graph.edges.filter((e) => e.external).map((e) => `${e.from} -> ${e.to}: ${e.label}${e.open ? ' (open)' : ''}`)).toEqual([
+      'ingress-nginx/ingress-nginx-controller -> 0.0.0.0/0: all ports (open)',
+      'kube-system/coredns -> 0.0.0.0/0: all ports (open)',
+      'monitoring/agent -> 0.0.0.0/0: all ports (open)',
+      '0.0.0.0/0 -> ingress-nginx/ingress-nginx-controller: all ports (open)',
+      '0.0.0.0/0 -> kube-system/coredns: all ports (open)',
+      '0.0.0.0/0 -> monitoring/agent: all ports (open)',
+    ]);
   });
 
   test('Mermaid flowchart', () => {
@@ -33,9 +43,13 @@ describe('pictures and reports of the three-tier app', () => {
 
   test('openFlows draws the flows no policy restricts too', () => {
     const all = renderMermaid(graph, { openFlows: true });
-    expect(all.split('\n').filter((l) => l.includes('-->'))).toHaveLength(12);
+    // 12 flows between pods, and 6 between the unisolated pods and the addresses outside the cluster.
+    expect(all.split('\n').filter((l) => l.includes('-->'))).toHaveLength(18);
     expect(all).toContain('monitoring__agent -->|"all ports"| kube_system__coredns');
-    expect(renderDot(graph, { openFlows: true }).split('\n').filter((l) => l.includes(' -> '))).toHaveLength(12);
+    expect(all).toContain('  subgraph outside["outside the cluster"]\n    ext__0_0_0_0_0["0.0.0.0/0"]\n  end\n');
+    expect(all).toContain('ext__0_0_0_0_0 -->|"all ports"| monitoring__agent');
+    expect(renderMermaid(graph)).not.toContain('outside the cluster"]');
+    expect(renderDot(graph, { openFlows: true }).split('\n').filter((l) => l.includes(' -> '))).toHaveLength(18);
   });
 
   test('Markdown report with findings and suppressions', () => {
@@ -46,7 +60,7 @@ describe('pictures and reports of the three-tier app', () => {
     ];
     const { active, suppressed } = applySuppressions(NetworkPolicyFindings.ofManifests(manifests), suppressions);
     const report = renderMarkdownReport({ graph, findings: active, suppressed, suppressions });
-    expect(report).toContain('6 pods, 12 allowed flows between different pods, findings: 0 errors, 6 warnings, 0 info (6 suppressed).');
+    expect(report).toContain('6 pods, 12 allowed flows between different pods, 6 with addresses outside the cluster, findings: 0 errors, 6 warnings, 0 info (6 suppressed).');
     expect(report).toContain('| NP008 | shop/legacy | Resolves nothing | 0 (matches nothing; remove it?) |');
     expect(report).toMatchSnapshot();
   });
@@ -65,9 +79,10 @@ describe('rendering details', () => {
     const graph = buildFlowGraph(Reachability.fromManifests([]));
     expect(renderMermaid(graph)).not.toContain('-->');
     expect(renderMarkdownReport({ graph, findings: [], diagram: false })).toBe([
-      '# NetworkPolicy report', '', '0 pods, 0 allowed flows between different pods, findings: 0 errors, 0 warnings, 0 info.', '',
+      '# NetworkPolicy report', '', '0 pods, 0 allowed flows between different pods, 0 with addresses outside the cluster, findings: 0 errors, 0 warnings, 0 info.', '',
       '## Isolation', '', '| Pod | Kind | Ingress | Egress |', '| --- | --- | --- | --- |', '',
-      '## Allowed flows', '', 'No flows between different pods.', '', '## Findings', '', 'None.', '',
+      '## Allowed flows', '', 'No flows between different pods.', '',
+      '## Flows with addresses outside the cluster', '', 'None.', '', '## Findings', '', 'None.', '',
     ].join('\n'));
   });
 });
