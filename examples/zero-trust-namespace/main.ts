@@ -10,7 +10,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 // In your own project: import { Peer, Port, Workload, ZeroTrustNamespace } from 'cdk8s-netpol';
 // Here the layers are imported from source directly: ts-node then skips the analyzer (faster synth).
-import { ZeroTrustNamespace } from '../../src/constructs';
+import { OwnedNamespaces, ZeroTrustNamespace } from '../../src/constructs';
 import { Peer, Port, Workload } from '../../src/vocabulary';
 
 const HTTP: kplus.ContainerPort = { number: 8080, name: 'http' };
@@ -31,6 +31,10 @@ export class ZeroTrustChart extends Chart {
 
     // The one flow between the teams, written on both sides: web's egress and api's ingress.
     teamA.allowTo(Peer.workload(api), [Port.tcp(8080)], { workload: web });
+
+    // This app deploys Prometheus too, so it owns monitoring: the scrape rules' other side (Prometheus's
+    // egress) is written there. Without this, it would be a flow request in dist/flow-requests/.
+    new OwnedNamespaces(this, 'owned', { namespaces: ['monitoring'] });
 
     // Prometheus scrapes every pod's container port named 'metrics'.
     for (const team of [teamA, teamB]) {

@@ -26,10 +26,21 @@ export interface AllowFromProps {
   /**
    * Also allow the matching egress on each source that is a workload in the cluster (`Peer.pods`,
    * `Peer.podsIn`, `Peer.workload`), so the flow works when the source is egress-isolated. That rule
-   * isolates the source for egress (with DNS kept, see `dns`).
+   * isolates the source for egress (with DNS kept, see `dns`). A source in a namespace the app does
+   * not own gets no rule (see `writeUnownedNamespaces`).
    * @default true
    */
   readonly allowSourceEgress?: boolean;
+
+  /**
+   * Write the source's egress rule even into a namespace the app does not own (see
+   * `OwnedNamespaces` for what the app owns). By default that rule
+   * is not written, since it would isolate the source's pods for egress and cut off their other
+   * destinations: synth warns, naming the flow, and writes it to `flow-requests/<namespace>.yaml` in
+   * the app's outdir for the namespace's owner.
+   * @default false
+   */
+  readonly writeUnownedNamespaces?: boolean;
 
   /**
    * The DNS resolver a source made egress-isolated by `allowSourceEgress` keeps reaching.
@@ -66,6 +77,7 @@ export class AllowFrom extends Construct {
     }
     PolicyRegistry.of(this).allow(this, props.to, PolicyDirection.INGRESS, props.from, props.ports, {
       bothSides,
+      writeUnownedNamespaces: props.writeUnownedNamespaces ?? false,
       dns: props.dns ?? DnsResolver.kubeDns(),
     });
   }

@@ -25,10 +25,21 @@ export interface AllowToProps {
   /**
    * Also allow the matching ingress on each destination that is a workload in the cluster
    * (`Peer.pods`, `Peer.podsIn`, `Peer.workload`), so the flow works when it is ingress-isolated. That
-   * rule isolates the destination for ingress.
+   * rule isolates the destination for ingress. A destination in a namespace the app does not own gets
+   * no rule (see `writeUnownedNamespaces`).
    * @default true
    */
   readonly allowDestinationIngress?: boolean;
+
+  /**
+   * Write the destination's ingress rule even into a namespace the app does not own (see
+   * `OwnedNamespaces` for what the app owns). By default that
+   * rule is not written, since it would isolate the destination's pods and cut off their other
+   * clients: synth warns, naming the flow, and writes it to `flow-requests/<namespace>.yaml` in the
+   * app's outdir for the namespace's owner.
+   * @default false
+   */
+  readonly writeUnownedNamespaces?: boolean;
 
   /**
    * The DNS resolver the workload keeps reaching now that it is egress-isolated;
@@ -59,6 +70,7 @@ export class AllowTo extends Construct {
     super(scope, id);
     PolicyRegistry.of(this).allow(this, props.from, PolicyDirection.EGRESS, props.to, props.ports, {
       bothSides: props.allowDestinationIngress ?? true,
+      writeUnownedNamespaces: props.writeUnownedNamespaces ?? false,
       dns: props.dns ?? DnsResolver.kubeDns(),
     });
   }

@@ -5,3 +5,4 @@ export * from './allow-to';
 export * from './allow-dns-egress';
 export * from './three-tier-app';
 export * from './zero-trust-namespace';
+export * from './owned-namespaces';

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { FlowRequest, reportFlowRequests } from './flow-requests';
 import { PolicyDirection } from './policy-direction';
 import { DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid } from '../vocabulary/errors';
@@ -24,6 +25,13 @@ interface DirectionRules {
 interface Target {
   readonly workload: ResolvedWorkload;
   readonly name: string;
+  /** The construct that first asked for this policy: a policy written later goes into its chart's app. */
+  readonly requester: IConstruct;
+  /**
+   * Whether the policy is in the app's manifests. One that only the other side of a flow into a
+   * namespace the app does not own asked for is not: it is a flow request until the namespace is owned.
+   */
+  written: boolean;
   readonly ingress: DirectionRules;
   readonly egress: DirectionRules;
   /** The rules of each resolver asked for by constructs that egress-isolate this workload, by what they reach. */
@@ -39,6 +47,8 @@ interface Target {
 export interface GrantOptions {
   /** Also write the other side when the peer is a workload inside the cluster. */
   readonly bothSides: boolean;
+  /** Write the other side even into a namespace the app does not own (else it is a flow request). */
+  readonly writeUnownedNamespaces: boolean;
   /** The resolver each egress-isolated workload keeps reaching; `none()` opts out. */
   readonly dns: DnsResolver;
 }
@@ -53,6 +63,13 @@ export interface GrantOptions {
  *   made valid DNS-1123, unique per namespace and stable between runs.
  * - Egress isolation keeps DNS: a workload made egress-isolated gets the resolver's rules, unless every
  *   pod of its namespace already reaches DNS through the namespace-wide policy.
+ * - The app owns a namespace when one of its charts has it as namespace, a construct targets it (the
+ *   workload a grant or deny is about lives there) or `OwnedNamespaces` declares it. The other side of
+ *   a flow is written only into owned namespaces (or when the grant opts in): elsewhere it would
+ *   isolate pods the app does not own and cut off their other clients. It becomes a flow request
+ *   instead, printed once per synth and written to `flow-requests/<namespace>.yaml` in the outdir.
+ *   Ownership is settled at synth, so the order in which charts and constructs are made does not
+ *   matter.
  * @internal
  */
 export class PolicyRegistry {
@@ -61,8 +78,11 @@ export class PolicyRegistry {
     const root = scope.node.root;
     let registry = REGISTRIES.get(root);
     if (!registry) {
-      registry = new PolicyRegistry();
-      REGISTRIES.set(root, registry);
+      const created = new PolicyRegistry();
+      // The root validates first (pre-order) at every synth, before any chart renders its objects.
+      root.node.addValidation({ validate: () => created.settle(root) });
+      REGISTRIES.set(root, created);
+      registry = created;
     }
     return registry;
   }
@@ -75,14 +95,23 @@ export class PolicyRegistry {
   /** Resolved resolver rules, per resolver and resolution context (see `dnsRulesFor`). */
   private readonly resolvedDns = new Map<DnsResolver, Map<string, { key: string; rules: DnsRules }>>();
 
-  /** The top-level chart of the app that is each namespace, if any, found when its first policy was made. */
+  /** The top-level chart of the app that is each namespace, if any (see `namespaceChart`). */
   private readonly namespaceCharts = new Map<string, Chart | undefined>();
+  /** How many children the root had when `namespaceCharts` was filled: a new chart clears it. */
+  private chartsSeen = -1;
+
+  /** Namespaces that constructs target or that are declared owned (charts' namespaces are looked up). */
+  private readonly claimed = new Set<string>();
+  /** Policies not written yet, by namespace: flow requests unless their namespace becomes owned. */
+  private readonly unwritten = new Map<string, Set<Target>>();
+  /** The flows whose other side was not written when granted, in the order they were granted. */
+  private readonly requests: { target: Target; request: FlowRequest }[] = [];
 
   private constructor() {}
 
   /** Isolates `workload` for `direction`: only what is allowed gets through. */
   public isolate(requester: IConstruct, workload: Workload, direction: PolicyDirection, dns: DnsResolver): void {
-    const target = this.target(requester, workload._resolve(requester));
+    const target = this.ownTarget(requester, workload._resolve(requester));
     this.rules(target, direction).isolated = true;
     if (direction === PolicyDirection.EGRESS) this.keepDns(requester, target, dns, false);
   }
@@ -98,21 +127,46 @@ export class PolicyRegistry {
       throw invalid(requester.node.path, "'ports' is empty", 'List the ports, or use Port.allPorts() to allow every port of every protocol');
     }
     const resolved = workload._resolve(requester);
-    const target = this.target(requester, resolved);
+    const target = this.ownTarget(requester, resolved);
     const opposite = direction === PolicyDirection.INGRESS ? PolicyDirection.EGRESS : PolicyDirection.INGRESS;
     for (const peer of peers) {
       const other = peer._resolve(resolved.namespace, requester);
       this.grant(requester, target, direction, other, ports, options.dns);
       if (options.bothSides && other.workload) {
         target.asPeer ??= Peer._ofWorkload(resolved);
-        this.grant(requester, this.target(requester, other.workload), opposite, target.asPeer, ports, options.dns);
+        const otherSide = this.target(requester, other.workload);
+        if (!otherSide.written && (options.writeUnownedNamespaces || this.owns(requester, other.workload.namespace))) this.write(otherSide);
+        if (!otherSide.written) {
+          const [from, to] = direction === PolicyDirection.INGRESS ? [other.workload, resolved] : [resolved, other.workload];
+          this.requests.push({ target: otherSide, request: { requester, workload: otherSide.workload, direction: opposite, from, to, ports } });
+        }
+        this.grant(requester, otherSide, opposite, target.asPeer, ports, options.dns);
       }
     }
   }
 
+  /**
+   * Declares that the app owns `namespace`: from now on, and for grants made before, the other side of
+   * flows into it is written.
+   */
+  public own(namespace: string): void {
+    if (this.claimed.has(namespace)) return;
+    this.claimed.add(namespace);
+    for (const target of [...this.unwritten.get(namespace) ?? []]) this.write(target);
+  }
+
+  /** The namespaces the app of `scope` owns: its charts' namespaces, those its constructs target and those declared. */
+  public ownedNamespaces(scope: IConstruct): Set<string> {
+    const owned = new Set(this.claimed);
+    for (const chart of scope.node.root.node.findAll().filter(Chart.isChart)) {
+      if (chart.namespace !== undefined) owned.add(chart.namespace);
+    }
+    return owned;
+  }
+
   /** Lets `workload` reach the DNS resolver (which, like any egress rule, isolates it for egress). */
   public allowDns(requester: IConstruct, workload: Workload, dns: DnsResolver): void {
-    this.keepDns(requester, this.target(requester, workload._resolve(requester)), dns, true);
+    this.keepDns(requester, this.ownTarget(requester, workload._resolve(requester)), dns, true);
   }
 
   private grant(requester: IConstruct, target: Target, direction: PolicyDirection, peer: ResolvedPeer, ports: Port[], dns: DnsResolver): void {
@@ -171,31 +225,85 @@ export class PolicyRegistry {
     return direction === PolicyDirection.INGRESS ? target.ingress : target.egress;
   }
 
+  /** The policy of a workload a construct targets: its namespace is the app's, so it is written. */
+  private ownTarget(requester: IConstruct, workload: ResolvedWorkload): Target {
+    this.own(workload.namespace);
+    return this.target(requester, workload);
+  }
+
+  /** The policy of `workload`, made on first use; written at once when its namespace is owned. */
   private target(requester: IConstruct, workload: ResolvedWorkload): Target {
     const key = `${workload.namespace}|${workload.selector._key}`;
     let target = this.targets.get(key);
     if (!target) {
-      const name = this.uniqueName(workload, key);
       target = {
         workload,
-        name,
+        name: this.uniqueName(workload, key),
+        requester,
+        written: false,
         ingress: { isolated: false, peers: new Map() },
         egress: { isolated: false, peers: new Map() },
         dns: new Map(),
       };
       this.targets.set(key, target);
-      const chart = this.hostChart(requester, workload.namespace);
-      const host = (chart.node.tryFindChild(HOST_ID) as Construct | undefined) ?? new Construct(chart, HOST_ID);
-      const rendered = target;
-      // '.' appears in neither a namespace nor a policy name, so ids of different policies never clash.
-      new ApiObject(host, `${workload.namespace}.${name}`, {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: { name, namespace: workload.namespace },
-        spec: Lazy.any({ produce: () => this.render(rendered) }),
-      });
+      if (this.claimed.has(workload.namespace)) {
+        this.write(target);
+      } else {
+        const pending = this.unwritten.get(workload.namespace) ?? new Set();
+        pending.add(target);
+        this.unwritten.set(workload.namespace, pending);
+      }
     }
     return target;
+  }
+
+  /** Adds the policy of `target` to the app's manifests, rendered lazily. */
+  private write(target: Target): void {
+    if (target.written) return;
+    target.written = true;
+    const namespace = target.workload.namespace;
+    const pending = this.unwritten.get(namespace);
+    pending?.delete(target);
+    if (pending?.size === 0) this.unwritten.delete(namespace);
+    const chart = this.hostChart(target.requester, namespace);
+    const host = (chart.node.tryFindChild(HOST_ID) as Construct | undefined) ?? new Construct(chart, HOST_ID);
+    // '.' appears in neither a namespace nor a policy name, so ids of different policies never clash.
+    new ApiObject(host, `${namespace}.${target.name}`, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: target.name, namespace },
+      spec: Lazy.any({ produce: () => this.render(target) }),
+    });
+  }
+
+  /** Whether the app owns `namespace` now: a construct targets it, it is declared, or a top-level chart is it. */
+  private owns(requester: IConstruct, namespace: string): boolean {
+    return this.claimed.has(namespace) || this.namespaceChart(requester, namespace) !== undefined;
+  }
+
+  /**
+   * Run at every synth, before the charts render: writes the policies whose namespace a chart made
+   * later (or nested) owns; the rest are flow requests, printed once per synth and written to the
+   * outdir for the owners of their namespaces.
+   */
+  private settle(root: IConstruct): string[] {
+    if (this.requests.length === 0) return [];
+    for (const namespace of this.ownedNamespaces(root)) this.own(namespace);
+    const open = this.requests.filter((r) => !r.target.written).map((r) => r.request);
+    const manifests = new Map<string, any[]>();
+    for (const [namespace, targets] of this.unwritten) manifests.set(namespace, [...targets].map((t) => this.toManifest(t)));
+    reportFlowRequests(root, open, manifests);
+    return [];
+  }
+
+  /** The NetworkPolicy object of `target`, as it would be written. */
+  private toManifest(target: Target): any {
+    return {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: target.name, namespace: target.workload.namespace },
+      spec: this.render(target),
+    };
   }
 
   /**
@@ -206,11 +314,21 @@ export class PolicyRegistry {
   private hostChart(requester: IConstruct, namespace: string): Chart {
     const own = Chart.of(requester);
     if (own.namespace === namespace) return own;
-    // Looked up once per namespace, so that apps with many charts stay fast.
-    if (!this.namespaceCharts.has(namespace)) {
-      this.namespaceCharts.set(namespace, requester.node.root.node.children.filter(Chart.isChart).find((chart) => chart.namespace === namespace));
+    return this.namespaceChart(requester, namespace) ?? own;
+  }
+
+  /** The top-level chart of the app that is `namespace`, if any. */
+  private namespaceChart(requester: IConstruct, namespace: string): Chart | undefined {
+    const root = requester.node.root;
+    // Looked up once per namespace while no chart is added, so that apps with many charts stay fast.
+    if (root.node.children.length !== this.chartsSeen) {
+      this.namespaceCharts.clear();
+      this.chartsSeen = root.node.children.length;
     }
-    return this.namespaceCharts.get(namespace) ?? own;
+    if (!this.namespaceCharts.has(namespace)) {
+      this.namespaceCharts.set(namespace, root.node.children.filter(Chart.isChart).find((chart) => chart.namespace === namespace));
+    }
+    return this.namespaceCharts.get(namespace);
   }
 
   private uniqueName(workload: ResolvedWorkload, key: string): string {

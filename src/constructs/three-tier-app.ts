@@ -44,7 +44,8 @@ export interface TierIngress {
    * Also allow the matching egress on each source that is a workload in the cluster, which isolates
    * that source for egress (with DNS kept). Set to `false` for sources whose egress other policies
    * own, such as a monitoring agent that also scrapes other namespaces; a whole-namespace peer
-   * (`Peer.namespace()`) never gets an egress rule either way.
+   * (`Peer.namespace()`) never gets an egress rule either way, nor does a source in a namespace the
+   * app does not own (that rule is a flow request, see `OwnedNamespaces`).
    * @default true
    */
   readonly allowSourceEgress?: boolean;
@@ -109,9 +110,9 @@ export interface ThreeTierAppProps {
 
   /**
    * Who may reach the frontend instead of the ingress controller's namespace, e.g. the controller's
-   * pods only (`Peer.podsIn(...)`) or a load balancer's addresses (`Peer.ipv4(...)`). Pod peers get
-   * the matching egress rule, which isolates them for egress; prefer `Peer.namespace()` for a
-   * controller whose egress other policies own.
+   * pods only (`Peer.podsIn(...)`) or a load balancer's addresses (`Peer.ipv4(...)`). Pod peers in a
+   * namespace the app owns get the matching egress rule, which isolates them for egress; in another
+   * namespace that rule is a flow request (see `OwnedNamespaces`).
    * @default [Peer.namespace(ingressControllerNamespace)]
    */
   readonly ingressPeers?: Peer[];

@@ -14,16 +14,27 @@ function policiesTargetingNothing(context: FindingContext): FindingDraft[] {
   const { model } = context;
   return model.policies
     .filter((policy) => !isEmptySelector(policy.podSelector) && !model.pods.some((pod) => policySelects(policy, pod)))
-    .map((policy) => ({
-      subject: policy.id,
-      objects: [policyObject(policy)],
-      message: `${policyWhere(policy)}: spec.podSelector (${formatSelector(policy.podSelector)}) matches no pod in namespace '${policy.namespace}' (${describeNamespacePods(context, policy.namespace)}), so the policy does nothing`,
-    }));
+    .map((policy) => {
+      const where = `${policyWhere(policy)}: spec.podSelector (${formatSelector(policy.podSelector)})`;
+      if (model.pods.some((pod) => pod.namespace === policy.namespace)) {
+        return {
+          subject: policy.id,
+          objects: [policyObject(policy)],
+          message: `${where} matches no pod in namespace '${policy.namespace}' (${describeNamespacePods(context, policy.namespace)}), so the policy does nothing`,
+        };
+      }
+      // Pods deployed by others may well live there: then the policy isolates them.
+      return {
+        subject: policy.id,
+        objects: [policyObject(policy)],
+        message: `${where} matches no pod of the manifests: it may isolate pods of namespace '${policy.namespace}', which the manifests do not hold`,
+        fix: `If the policy is meant for pods deployed elsewhere, make sure the owner of '${policy.namespace}' wants it (its other clients are cut off); add their manifests or declare them (guardrails' pods) so the analysis sees them. Otherwise delete it.`,
+      };
+    });
 }
 
 function describeNamespacePods(context: FindingContext, namespace: string): string {
   const pods = context.model.pods.filter((p) => p.namespace === namespace);
-  if (pods.length === 0) return 'the manifests hold no pods there';
   const shown = pods.slice(0, 5).map((p) => `${p.name} {${Object.entries(p.labels).map(([k, v]) => `${k}=${v}`).join(', ')}}`);
   return `its pods: ${shown.join('; ')}${pods.length > 5 ? `; … (${pods.length} in all)` : ''}`;
 }
@@ -78,7 +89,7 @@ export const SELECTOR_RULES: FindingRuleDefinition[] = [
     id: 'NP005',
     rule: 'policy-selects-no-pod',
     severity: FindingSeverity.WARNING,
-    summary: 'A NetworkPolicy whose podSelector matches no pod of the manifests: it does nothing.',
+    summary: 'A NetworkPolicy whose podSelector matches no pod of the manifests: it does nothing, or, in a namespace whose pods the manifests do not hold, it may isolate pods deployed elsewhere.',
     fix: "Fix the podSelector's labels to match the workload's pod template labels, or delete the policy.",
     check: policiesTargetingNothing,
   },

@@ -67,6 +67,7 @@ describe('AllowFrom', () => {
 
   test('peers in other namespaces: namespace by name and pods in a namespace (AND)', () => {
     const chart = chartIn('shop');
+    chartIn('other', chart.node.root as App);
     new DefaultDeny(chart, 'deny');
     new AllowFrom(chart, 'ingress-to-web', { to: Workload.fromLabels({ app: 'web' }), from: [Peer.namespace('ingress-nginx')], ports: [Port.HTTP] });
     new AllowFrom(chart, 'client-to-api', {
@@ -79,7 +80,7 @@ describe('AllowFrom', () => {
     expect(reach.isAllowed('ingress-nginx/controller', 'shop/web', Port.HTTP)).toBe(true);
     expect(reach.isAllowed('ingress-nginx/controller', 'shop/api', Port.HTTP)).toBe(false);
     expect(reach.isAllowed('other/client', 'shop/api', Port.tcp(8080))).toBe(true);
-    // the other side of the cross-namespace flow is written in the source's namespace
+    // the other side of the cross-namespace flow is written in the source's namespace, which the app owns
     expect(policiesOf(chart).find((p) => p.metadata.namespace === 'other')?.spec.egress).toBeDefined();
     expect(reach.isAllowed('other/intruder', 'shop/api', Port.tcp(8080))).toBe(false);
     // a namespace is not one workload: no policy is written in ingress-nginx

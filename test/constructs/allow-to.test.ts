@@ -1,3 +1,4 @@
+import { App } from 'cdk8s';
 import { AllowDnsEgress, AllowTo, DefaultDeny, DnsResolver, LabelSelector, Peer, Port, Workload } from '../../src';
 import { allowedFlows, chartIn, KUBE_DNS, NODE_LOCAL_DNS, policiesOf, reachabilityOf } from '../support/cluster';
 
@@ -14,8 +15,9 @@ const PODS = [
 const NAMES = ['shop/web', 'shop/api', 'data/db', 'data/cache'];
 
 describe('AllowTo', () => {
-  test('egress from the workload, DNS kept, and the matching ingress on the destination', () => {
+  test('egress from the workload, DNS kept, and the matching ingress on the destination in a namespace the app owns', () => {
     const chart = chartIn('shop');
+    chartIn('data', chart.node.root as App);
     new AllowTo(chart, 'api-to-db', { from: api, to: [Peer.podsIn('data', LabelSelector.matchLabels({ app: 'db' }))], ports: [Port.POSTGRES] });
     expect(policiesOf(chart)).toMatchSnapshot();
 

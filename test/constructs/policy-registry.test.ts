@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AllowFrom, AllowTo, DefaultDeny, DnsResolver, LabelExpression, LabelSelector, Peer, Port, Workload } from '../../src';
+import { AllowFrom, AllowTo, DefaultDeny, DnsResolver, LabelExpression, LabelSelector, OwnedNamespaces, Peer, Port, Workload } from '../../src';
 import { checkDns1123Subdomain } from '../../src/vocabulary/k8s-rules';
 import { chartIn, KUBE_DNS, NODE_LOCAL_DNS, policiesOf, reachabilityOf } from '../support/cluster';
 
@@ -80,6 +80,7 @@ describe('rules are merged into the smallest set of policies', () => {
 
   test('a whole namespace given as a workload gets its side written; a namespace given as a peer does not', () => {
     const chart = chartIn('shop');
+    new OwnedNamespaces(chart, 'owned', { namespaces: ['batch', 'monitoring'] });
     new AllowFrom(chart, 'a', { to: api, from: [Peer.workload(Workload.allPods('batch'))], ports: [Port.HTTP] });
     new AllowFrom(chart, 'b', { to: api, from: [Peer.namespace('monitoring')], ports: [Port.tcp(9090)] });
     const policies = policiesOf(chart);

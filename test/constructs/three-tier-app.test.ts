@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as yaml from 'yaml';
-import { DnsResolver, LabelSelector, Peer, Port, ThreeTierApp, ThreeTierAppProps, Tier, Workload } from '../../src';
+import { DnsResolver, LabelSelector, OwnedNamespaces, Peer, Port, ThreeTierApp, ThreeTierAppProps, Tier, Workload } from '../../src';
 import { PodDeclaration } from '../../src/analyzer';
 import { chartIn, chartWithoutNamespace, KUBE_DNS, policiesOf, reachabilityOf } from '../support/cluster';
 import { expectFlowTable } from '../support/flow-table';
@@ -149,13 +149,14 @@ describe('ThreeTierApp', () => {
     `);
   });
 
-  test('any Peer as the ingress: only the controller pods, on custom ports; they get the matching egress', () => {
+  test('any Peer as the ingress: only the controller pods, on custom ports; they get the matching egress when the app owns their namespace', () => {
     const chart = shopApp({
       ingressPeers: [Peer.podsIn('ingress-nginx', LabelSelector.matchLabels({ 'app.kubernetes.io/name': 'ingress-nginx' }))],
       frontendPorts: [Port.tcp(8443)],
       backendPorts: [Port.tcp(3000)],
       databasePorts: [Port.MYSQL],
     });
+    new OwnedNamespaces(chart, 'owned', { namespaces: ['ingress-nginx'] });
     const { reach, ids } = analyze(chart, {
       ...SHOP,
       nginxOther: { namespace: 'ingress-nginx', name: 'default-backend', labels: { app: 'default-backend' } },

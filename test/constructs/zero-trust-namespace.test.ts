@@ -64,7 +64,8 @@ describe('ZeroTrustNamespace', () => {
     teamA.allowTo(Peer.workload(Workload.fromLabels({ app: 'api' }, { namespace: 'team-b' })), [Port.tcp(8080)], { workload: web });
     teamA.allowFrom(prometheus, [Port.tcp(9090)]);
     teamB.allowFrom(prometheus, [Port.tcp(9090)]);
-    // Prometheus is egress-isolated by the scrape rules: it reaches the teams' metrics and DNS only.
+    // The app does not own monitoring, so Prometheus keeps its egress (the scrape rules' other side is
+    // a flow request): it reaches the teams' metrics ports and everything outside the teams.
     expectFlowTable(analyze(chart), IDS, `
       from\\to  aWeb  aApi  bApi  bJob  nginx  prom  dns
       aWeb      all   -     8080  -     -      -     53,53/udp
@@ -72,7 +73,7 @@ describe('ZeroTrustNamespace', () => {
       bApi      -     -     all   all   -      -     53,53/udp
       bJob      -     -     all   all   -      -     53,53/udp
       nginx     443   -     -     -     all    all   all
-      prom      9090  9090  9090  9090  -      all   53,53/udp
+      prom      9090  9090  9090  9090  all    all   all
       dns       -     -     -     -     all    all   all
     `);
   });

@@ -67,6 +67,14 @@ describe('NP005 policies that select no pod', () => {
     expect(f.message).toBe("NetworkPolicy 'shop/wbe': spec.podSelector (app=wbe) matches no pod in namespace 'shop' (its pods: web {app=web}), so the policy does nothing");
   });
 
+  test('in a namespace whose pods the manifests do not hold, says the policy may isolate pods deployed there', () => {
+    const kafka = policy('kafka', 'kafka-netpol', { podSelector: { matchLabels: { app: 'kafka' } }, policyTypes: ['Ingress'] });
+    const [f] = findings(['NP005'], [web, namespace('kafka'), kafka]);
+    expect(f).toMatchObject({ id: 'NP005', subject: 'kafka/kafka-netpol', objects: ['NetworkPolicy kafka/kafka-netpol'] });
+    expect(f.message).toBe("NetworkPolicy 'kafka/kafka-netpol': spec.podSelector (app=kafka) matches no pod of the manifests: it may isolate pods of namespace 'kafka', which the manifests do not hold");
+    expect(f.fix).toMatch(/^If the policy is meant for pods deployed elsewhere, make sure the owner of 'kafka' wants it \(its other clients are cut off\)/);
+  });
+
   test('does not fire when it matches, nor for podSelector {} in an empty namespace', () => {
     const ok = policy('shop', 'web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] });
     const wide = policy('empty', 'deny', { podSelector: {}, policyTypes: ['Ingress'] });
