@@ -12,7 +12,7 @@ function unisolated(context: FindingContext, direction: Direction): FindingDraft
   const { model } = context;
   const isolated = (pod: PodModel): boolean => model.policies.some((p) => (direction === 'Ingress' ? p.isolatesIngress : p.isolatesEgress) && policySelects(p, pod));
   const word = direction.toLowerCase();
-  return model.pods.filter((pod) => !isolated(pod)).map((pod) => ({
+  return model.pods.filter((pod) => context.covers(pod.namespace) && !isolated(pod)).map((pod) => ({
     subject: pod.id,
     objects: [podObject(pod)],
     message: `${podObject(pod)} is not isolated for ${word}: no NetworkPolicy in '${pod.namespace}' selects it with ${direction} in policyTypes, so ${direction === 'Ingress' ? 'every pod and address may connect to it' : 'it may connect to every pod and address'}`,

@@ -21,7 +21,8 @@ export function isDefaultDeny(policy: PolicyModel, direction: Direction): boolea
 
 function missingDefaultDeny(context: FindingContext, direction: Direction): FindingDraft[] {
   const word = direction.toLowerCase();
-  return [...context.knownNamespaces].sort().filter((ns) => !context.model.policies.some((p) => p.namespace === ns && isDefaultDeny(p, direction)))
+  return [...context.knownNamespaces].sort()
+    .filter((ns) => context.covers(ns) && !context.model.policies.some((p) => p.namespace === ns && isDefaultDeny(p, direction)))
     .map((ns) => ({
       subject: ns,
       objects: [`Namespace ${ns}`],

@@ -33,12 +33,20 @@ export interface FindingContext {
   readonly serviceCidrs: readonly ParsedCidr[];
   /** Namespaces that hold pods or that a Namespace object declares. */
   readonly knownNamespaces: ReadonlySet<string>;
+  /** Whether the coverage rules (NP001-NP004) report on `namespace`. */
+  readonly covers: (namespace: string) => boolean;
   /** Whether a policy's manifest wrote `policyTypes`; undefined when the manifest is not known. */
   readonly policyTypesWritten: (policy: PolicyModel) => boolean | undefined;
 }
 
-/** Builds the context; throws an Error naming the option for a bad CIDR. @internal */
-export function buildFindingContext(model: ClusterModel, options: FindingOptions = {}, objects?: readonly any[]): FindingContext {
+/**
+ * Builds the context; throws an Error naming the option for a bad CIDR.
+ * @param coverage the namespaces the coverage rules report on; every namespace when undefined
+ * @internal
+ */
+export function buildFindingContext(
+  model: ClusterModel, options: FindingOptions = {}, objects?: readonly any[], coverage?: ReadonlySet<string>,
+): FindingContext {
   const dns = options.clusterDns ?? {};
   const dnsPort = dns.port ?? 53;
   const dnsNamespace = dns.namespace ?? 'kube-system';
@@ -73,6 +81,7 @@ export function buildFindingContext(model: ClusterModel, options: FindingOptions
     podCidrs: cidrs('podCidrs', options.podCidrs),
     serviceCidrs: cidrs('serviceCidrs', options.serviceCidrs),
     knownNamespaces,
+    covers: (namespace) => coverage === undefined || coverage.has(namespace),
     policyTypesWritten: (policy) => (objects ? written.get(policy.id) : undefined),
   };
 }

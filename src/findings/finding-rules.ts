@@ -54,10 +54,14 @@ export function selectRules(options: FindingOptions): FindingRuleDefinition[] {
  * @param options cluster facts and the rules to run
  * @param objects the Kubernetes objects the model was read from (plain, or as loaded with their
  *   source); without them, rules that need what the manifest wrote (NP011) find nothing
+ * @param coverage the namespaces the coverage rules (NP001-NP004) report on; every namespace when
+ *   undefined
  * @internal
  */
-export function analyzeFindings(model: ClusterModel, options: FindingOptions = {}, objects?: readonly any[]): Finding[] {
+export function analyzeFindings(
+  model: ClusterModel, options: FindingOptions = {}, objects?: readonly any[], coverage?: ReadonlySet<string>,
+): Finding[] {
   const rules = selectRules(options);
-  const context = buildFindingContext(model, options, objects);
+  const context = buildFindingContext(model, options, objects, coverage);
   return rules.flatMap((rule) => toFindings(rule, rule.check(context)));
 }

@@ -3,6 +3,8 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PodDeclaration, Reachability } from '../analyzer';
+import { firstThisSynth, warnOncePerSynth } from '../constructs/once-per-synth';
+import { PolicyRegistry } from '../constructs/policy-registry';
 import { SuppressionResult, applySuppressions, checkSuppression } from '../findings/apply-suppressions';
 import { Finding, FindingSeverity } from '../findings/finding';
 import { FindingOptions } from '../findings/finding-options';
@@ -50,6 +52,16 @@ export interface NetworkPolicyGuardrailsProps extends FindingOptions {
    * @default - none
    */
   readonly pods?: PodDeclaration[];
+
+  /**
+   * Run the coverage findings (NP001-NP004: pods without isolation, namespaces without a default
+   * deny) for every namespace the analysis sees, not only for those the app owns (its charts'
+   * namespaces, those its constructs target, those `OwnedNamespaces` declares). Namespaces known only
+   * as context (declared `pods`, Namespace objects, pods of other teams in the manifests) are then
+   * covered too.
+   * @default false
+   */
+  readonly coverUnownedNamespaces?: boolean;
 }
 
 /**
@@ -58,7 +70,10 @@ export interface NetworkPolicyGuardrailsProps extends FindingOptions {
  * nothing, egress that blocks DNS, ignored rules, peers wider than they look, ipBlocks over the
  * cluster's ranges, ports some CNIs ignore, flows allowed at one side only, policy objects the
  * analyzer does not model, such as a CiliumNetworkPolicy in a chart). Findings at or above `failOn`
- * fail synth with the objects involved and the fix; those at or above `warnOn` are printed. A finding the team accepts is suppressed with a recorded reason, which the report lists.
+ * fail synth with the objects involved and the fix; those at or above `warnOn` are printed, each once
+ * per synth. A finding the team accepts is suppressed with a recorded reason, which the report lists.
+ * The coverage findings (NP001-NP004) are about the namespaces the app owns, unless
+ * `coverUnownedNamespaces` is set.
  *
  * @example
  * const app = new App();
@@ -81,6 +96,11 @@ export class NetworkPolicyGuardrails extends Construct {
   private readonly accepted: FindingSuppression[] = [];
   /** Set while the charts synthesize for the analysis: `chart.toJson()` validates the app again. */
   private analyzing = false;
+  /**
+   * The last analysis and what it was made of: cdk8s validates the app once per synth and again for
+   * every chart it writes, and the manifests are the same each time.
+   */
+  private last?: { key: string; analysis: { reach: Reachability; result: SuppressionResult } };
 
   /**
    * @param scope the parent construct, usually a Chart (the guardrails analyze every chart of its app)
@@ -141,10 +161,15 @@ export class NetworkPolicyGuardrails extends Construct {
     } finally {
       this.analyzing = false;
     }
-    const reach = Reachability.fromManifests(objects);
-    for (const pod of this.props.pods ?? []) reach.addPod(pod);
-    const findings = sortFindings(analyzeFindings(reach._model, this.props, objects));
-    return { reach, result: applySuppressions(findings, this.accepted) };
+    const coverage = this.props.coverUnownedNamespaces ? undefined : PolicyRegistry.of(this).ownedNamespaces(this);
+    const key = JSON.stringify([objects, coverage && [...coverage].sort(), this.accepted.length]);
+    if (this.last?.key !== key) {
+      const reach = Reachability.fromManifests(objects);
+      for (const pod of this.props.pods ?? []) reach.addPod(pod);
+      const findings = sortFindings(analyzeFindings(reach._model, this.props, objects, coverage));
+      this.last = { key, analysis: { reach, result: applySuppressions(findings, this.accepted) } };
+    }
+    return this.last.analysis;
   }
 
   private charts(): Chart[] {
@@ -167,16 +192,19 @@ export class NetworkPolicyGuardrails extends Construct {
     const failing = result.active.filter((f) => atLeast(f.severity, failOn));
     for (const f of result.active) {
       if (!atLeast(f.severity, failOn) && atLeast(f.severity, warnOn)) {
-        process.stderr.write(`[${f.severity}] ${f.id} ${f.subject}: ${f.message}. Fix: ${f.fix}\n`);
+        warnOncePerSynth(this, `[${f.severity}] ${f.id} ${f.subject}: ${f.message}. Fix: ${f.fix}`);
       }
     }
-    for (const s of result.unused) process.stderr.write(`[warning] NetworkPolicyGuardrails: suppression ${s.id} '${s.subject}' matches no finding; remove it?\n`);
+    for (const s of result.unused) warnOncePerSynth(this, `[warning] NetworkPolicyGuardrails: suppression ${s.id} '${s.subject}' matches no finding; remove it?`);
     if (this.props.reportFile !== undefined) {
       const root = this.node.root;
       const outdir = root instanceof App ? root.outdir : 'dist';
       const file = path.join(outdir, this.props.reportFile);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, this.render(reach, result));
+      const text = this.render(reach, result);
+      if (firstThisSynth(this, `report|${file}|${text}`)) {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, text);
+      }
     }
     return failing.map((f) => `${f.id} ${f.rule} (${f.severity}): ${f.message}. Fix: ${f.fix} To accept it: suppress('${f.id}', '${f.subject}', 'why')`);
   }

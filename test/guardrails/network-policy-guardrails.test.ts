@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { build } from '../../examples/three-tier/main';
-import { FindingSeverity, NetworkPolicyGuardrails } from '../../src';
+import { AllowFrom, DefaultDeny, FindingSeverity, LabelSelector, NetworkPolicyGuardrails, OwnedNamespaces, Peer, Port, Workload } from '../../src';
 
 function shop(app: App = Testing.app()): Chart {
   const chart = new Chart(app, 'shop');
@@ -72,8 +73,61 @@ describe('NetworkPolicyGuardrails', () => {
 
   test('declared pods join the analysis', () => {
     const chart = shop();
-    const guardrails = new NetworkPolicyGuardrails(chart, 'guardrails', { rules: ['NP001'], pods: [{ name: 'curl', namespace: 'default' }] });
-    expect(guardrails.findings().map((f) => f.subject)).toEqual(['default/curl']);
+    const guardrails = new NetworkPolicyGuardrails(chart, 'guardrails', { rules: ['NP007'], pods: [{ name: 'curl', namespace: 'default', labels: { app: 'curl' } }] });
+    new AllowFrom(chart, 'curl-to-web', { to: Workload.fromLabels({ app: 'web' }, { namespace: 'shop' }), from: [Peer.podsIn('default', LabelSelector.matchLabels({ app: 'curl' }))], ports: [Port.HTTP] });
+    expect(guardrails.findings()).toEqual([]);
+    const without = shop();
+    const blind = new NetworkPolicyGuardrails(without, 'guardrails', { rules: ['NP007'] });
+    new AllowFrom(without, 'curl-to-web', { to: Workload.fromLabels({ app: 'web' }, { namespace: 'shop' }), from: [Peer.podsIn('default', LabelSelector.matchLabels({ app: 'curl' }))], ports: [Port.HTTP] });
+    expect(blind.findings().map((f) => `${f.id} ${f.subject}`)).toEqual(['NP007 shop/web-netpol']);
+  });
+
+  describe('coverage findings (NP001-NP004) are about the namespaces the app owns', () => {
+    /** A payments app (a chart of its namespace, a default deny) that knows two namespaces only as context. */
+    function payments(props: { coverUnownedNamespaces?: boolean } = {}): NetworkPolicyGuardrails {
+      const chart = new Chart(Testing.app(), 'payments', { namespace: 'payments' });
+      new kplus.Deployment(chart, 'worker', { containers: [{ image: 'worker', portNumber: 8080 }] });
+      new DefaultDeny(chart, 'deny');
+      return new NetworkPolicyGuardrails(chart, 'guardrails', {
+        rules: ['NP001', 'NP002', 'NP003', 'NP004'],
+        pods: [{ name: 'kafka-0', namespace: 'kafka' }, { name: 'controller', namespace: 'ingress-nginx' }],
+        ...props,
+      });
+    }
+
+    test('by default, not for namespaces known only as context', () => {
+      expect(payments().findings()).toEqual([]);
+    });
+
+    test('coverUnownedNamespaces: true covers every namespace the analysis sees', () => {
+      expect(payments({ coverUnownedNamespaces: true }).findings().map((f) => `${f.id} ${f.subject}`).sort()).toEqual([
+        'NP001 ingress-nginx/controller', 'NP001 kafka/kafka-0', 'NP002 ingress-nginx/controller', 'NP002 kafka/kafka-0',
+        'NP003 ingress-nginx', 'NP003 kafka', 'NP004 ingress-nginx', 'NP004 kafka',
+      ]);
+    });
+
+    test('a namespace declared with OwnedNamespaces is covered', () => {
+      const guardrails = payments();
+      new OwnedNamespaces(guardrails, 'owned', { namespaces: ['kafka'] });
+      expect(guardrails.findings().map((f) => `${f.id} ${f.subject}`).sort()).toEqual(['NP001 kafka/kafka-0', 'NP002 kafka/kafka-0', 'NP003 kafka', 'NP004 kafka']);
+    });
+  });
+
+  test('each finding is printed once per synth, whatever the number of charts', async () => {
+    const app = Testing.app();
+    const web = shop(app);
+    for (const namespace of ['orders', 'billing']) new Chart(app, namespace, { namespace });
+    new NetworkPolicyGuardrails(web, 'guardrails', { skipRules: ['NP008'] });
+    app.synth();
+    const lines = printed().split('\n').filter((line) => line !== '');
+    expect(lines.filter((line) => line.startsWith('[warning] NP009 shop/web:'))).toHaveLength(1);
+    expect(new Set(lines).size).toBe(lines.length);
+    // A synth in the same synchronous run prints nothing new; a later one prints them again.
+    app.synth();
+    expect(printed().split('\n').filter((line) => line.startsWith('[warning] NP009 shop/web:'))).toHaveLength(1);
+    await Promise.resolve();
+    app.synth();
+    expect(printed().split('\n').filter((line) => line.startsWith('[warning] NP009 shop/web:'))).toHaveLength(2);
   });
 
   test('a policy kind the analyzer does not model is a warning at synth (NP021), naming the object', () => {
