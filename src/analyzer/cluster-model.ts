@@ -56,6 +56,8 @@ export interface NamespaceModel {
   readonly labels: Labels;
   /** Whether a Namespace object declared it, rather than a pod or policy using it. */
   readonly declared: boolean;
+  /** Where the Namespace object was read. */
+  readonly source?: SourceRef;
 }
 
 /** An `ipBlock` peer. @internal */
@@ -276,24 +278,39 @@ export class ClusterModel {
   private declareNamespace(obj: any, source: SourceRef): void {
     const name = obj.metadata?.name;
     if (typeof name !== 'string' || name === '') throw new ManifestError(source, 'Namespace has no metadata.name');
+    const existing = this.declaredNamespaces.get(name);
+    if (existing) {
+      const where = (at?: SourceRef): string => describeSource(at).replace(/: $/, '') || 'an object';
+      throw new ManifestError(source, `there are two Namespaces named '${name}' (${where(existing.source)} and ${where(source)}); the API server keeps one object per name, so the labels policies select by would be the later one's. Delete one`);
+    }
     // The API server overwrites this label with the name, whatever the manifest says.
     const labels = { ...stringMap(obj.metadata?.labels), [NAMESPACE_NAME_LABEL]: name };
-    this.declaredNamespaces.set(name, { name, labels, declared: true });
+    this.declaredNamespaces.set(name, { name, labels, declared: true, source });
   }
 
   private addPodObject(obj: any, template: any, kind: string, source: SourceRef): void {
     const name = obj.metadata?.name;
     if (typeof name !== 'string' || name === '') throw new ManifestError(source, `${kind} has no metadata.name`);
     const ports: ContainerPortModel[] = [];
-    for (const container of template.spec?.containers ?? []) {
-      for (const p of container?.ports ?? []) {
+    const podPath = kind === 'Pod' ? 'spec' : `${templatePath(kind)}.spec`;
+    (template.spec?.containers ?? []).forEach((container: any, c: number) => {
+      (container?.ports ?? []).forEach((p: any, i: number) => {
         const containerPort = Number(p?.containerPort);
-        if (!Number.isInteger(containerPort)) {
-          throw new ManifestError(source, `${kind} '${name}': container '${container.name}' has a port without a numeric containerPort`);
+        if (typeof p?.containerPort !== 'number' || !Number.isInteger(containerPort) || containerPort < 1 || containerPort > 65535) {
+          // The API server would refuse the object; reading the rest of it beats refusing the whole input.
+          this.unmodelled.push({
+            kind,
+            apiVersion: String(obj.apiVersion ?? ''),
+            name: `${obj.metadata?.namespace ?? 'default'}/${name}`,
+            field: `${podPath}.containers[${c}].ports[${i}]`,
+            reason: `containerPort ${JSON.stringify(p?.containerPort)} is not a port number 1-65535 (the API server would reject the object), so the port${p?.name ? ` '${p.name}'` : ''} is left out and named ports in policies do not resolve to it`,
+            source,
+          });
+          return;
         }
         ports.push({ name: p.name ?? undefined, containerPort, protocol: p.protocol ?? 'TCP' });
-      }
-    }
+      });
+    });
     if (template.spec?.hostNetwork === true) {
       this.unmodelled.push({
         kind,

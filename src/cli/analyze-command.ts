@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import { Reachability } from '../analyzer';
-import { loadManifestFiles } from '../analyzer/manifest-loader';
 import { applySuppressions } from '../findings/apply-suppressions';
 import { analyzeFindings } from '../findings/finding-rules';
 import { atLeast, sortFindings } from '../findings/severity-order';
@@ -9,6 +8,7 @@ import { buildAnalysisReport } from './analysis-report';
 import { ParsedArgs, UsageError, outputOption } from './cli-args';
 import { failOnOption, findingOptions, suppressionsOption } from './finding-cli-options';
 import { noticeUnmodelled } from './input-notices';
+import { readManifests } from './manifest-input';
 import { formatReportText } from './report-format';
 
 /**
@@ -21,6 +21,8 @@ import { formatReportText } from './report-format';
 export interface CommandIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Reads standard input, for the path `-`. @default - the process's standard input */
+  readonly stdin?: () => string;
 }
 
 /** The analyze command's options. @internal */
@@ -41,7 +43,7 @@ export function runAnalyze(args: ParsedArgs, io: CommandIo): number {
   const suppressions = suppressionsOption(args);
   if (args.positional.length === 0) throw new UsageError('give at least one manifest file or directory');
   // Read once; the findings also need the objects (whether a policy wrote policyTypes, NP011).
-  const objects = loadManifestFiles(args.positional);
+  const objects = readManifests('analyze', args.positional, args, io);
   const reach = Reachability._fromLoaded(objects);
   noticeUnmodelled('analyze', args, io, reach.unmodelled);
   const { active, suppressed, unused } = applySuppressions(sortFindings(analyzeFindings(reach._model, options, objects)), suppressions);

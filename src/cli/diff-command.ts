@@ -1,8 +1,10 @@
 import { Reachability } from '../analyzer';
+import { STDIN_PATH } from '../analyzer/manifest-loader';
 import { diffFlows, renderDiffMarkdown, renderDiffText } from '../reports';
 import { CommandIo } from './analyze-command';
 import { ParsedArgs, UsageError, outputOption } from './cli-args';
 import { noticeUnmodelled } from './input-notices';
+import { readManifests } from './manifest-input';
 
 /**
  * `cdk8s-netpol diff OLD NEW`: which flows a change opens and which it closes, per pair of pods
@@ -26,8 +28,9 @@ export function runDiff(args: ParsedArgs, io: CommandIo): number {
     throw new UsageError(`give exactly two paths, the old and the new manifests (files or directories); got ${args.positional.length}`);
   }
   const [oldPath, newPath] = args.positional;
-  const before = Reachability.fromFiles([oldPath]);
-  const after = Reachability.fromFiles([newPath]);
+  if (oldPath === STDIN_PATH && newPath === STDIN_PATH) throw new UsageError(`'${STDIN_PATH}' (standard input) can be one version, not both`);
+  const before = Reachability._fromLoaded(readManifests('diff', [oldPath], args, io));
+  const after = Reachability._fromLoaded(readManifests('diff', [newPath], args, io));
   noticeUnmodelled('diff', args, io, [...before.unmodelled, ...after.unmodelled]);
   const diff = diffFlows(before, after);
   if (output === 'json') io.out(`${JSON.stringify({ ...diff, unmodelled: { old: before.unmodelled, new: after.unmodelled } }, undefined, 2)}\n`);

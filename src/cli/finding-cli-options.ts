@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { parseAllDocuments } from 'yaml';
+import { loadAll } from 'js-yaml';
 import { ParsedArgs, UsageError } from './cli-args';
 import { checkSuppression } from '../findings/apply-suppressions';
 import { FindingSeverity } from '../findings/finding';
@@ -101,12 +101,10 @@ export function suppressionsOption(args: ParsedArgs): FindingSuppression[] {
   let value: any;
   try {
     const text = fs.readFileSync(file, 'utf8');
-    const docs = parseAllDocuments(text);
-    const errors = docs.flatMap((d: any) => d.errors ?? []);
-    if (errors.length) throw new Error(String(errors[0].message).split('\n')[0]);
-    value = docs.length === 1 ? docs[0].toJS() : docs.map((d: any) => d.toJS());
+    const docs = loadAll(text);
+    value = docs.length === 1 ? docs[0] : docs;
   } catch (e: any) {
-    throw new UsageError(`--suppressions '${file}': cannot read it (${e?.code === 'ENOENT' ? 'no such file' : e?.message ?? e})`);
+    throw new UsageError(`--suppressions '${file}': cannot read it (${e?.code === 'ENOENT' ? 'no such file' : String(e?.message ?? e).split('\n')[0]})`);
   }
   if (!Array.isArray(value)) throw new UsageError(`--suppressions '${file}' must hold a list of {id, subject, reason}`);
   return value.map((entry: any, i: number) => {

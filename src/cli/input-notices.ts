@@ -8,7 +8,8 @@ import { UnmodelledInput } from '../analyzer';
 
 /** The help line of `--strict`. @internal */
 export const STRICT_HELP = `  --strict            exit 2 (an input error) instead of warning when the input holds policy
-                      objects the analysis does not model
+                      objects the analysis does not model, or a directory holds a YAML or JSON
+                      file that is no Kubernetes manifest
 `;
 
 /** Where warnings go. @internal */

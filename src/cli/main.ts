@@ -4,6 +4,7 @@ import { ParsedArgs, UsageError, outputOption, parseArgs, portOption, protocolOp
 import { DIFF_FLAGS, DIFF_VALUE_OPTIONS, runDiff } from './diff-command';
 import { FINDING_OPTIONS_HELP, FINDING_VALUE_OPTIONS } from './finding-cli-options';
 import { STRICT_HELP, StrictInputError, noticeUnmodelled } from './input-notices';
+import { readManifests } from './manifest-input';
 import { ManifestError } from '../analyzer/cluster-model';
 
 /**
@@ -15,12 +16,14 @@ import { ManifestError } from '../analyzer/cluster-model';
 export interface CliIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Reads standard input, for the path `-`. @default - the process's standard input */
+  readonly stdin?: () => string;
 }
 
 const USAGE = `Usage: cdk8s-netpol <command> PATH... [options]
 
-Reads Kubernetes manifests (YAML or JSON files and directories, recursively) and tells what their
-NetworkPolicies allow, with exact Kubernetes semantics. Pods come from Pod objects and from the pod
+Reads Kubernetes manifests (YAML or JSON files and directories, recursively; '-' reads standard
+input) and tells what their NetworkPolicies allow, with exact Kubernetes semantics. Pods come from Pod objects and from the pod
 templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJobs.
 
 Commands:
@@ -37,6 +40,7 @@ Commands:
            Which flows a change opens and which it closes, per pair of pods (or pod and range
            of addresses outside the cluster) and port.
 
+Files of a directory that hold no Kubernetes object are skipped with a warning naming them.
 Pods are named namespace/name (plain name when unique). Run 'cdk8s-netpol <command> --help' for
 one command. Policy objects the analysis does not model (AdminNetworkPolicy, CiliumNetworkPolicy,
 Calico policies, ...) are named in a warning on stderr and in the JSON output ("unmodelled");
@@ -141,7 +145,7 @@ function processIo(): CliIo {
 
 function load(command: string, args: ParsedArgs, io: CliIo): Reachability {
   if (args.positional.length === 0) throw new UsageError('give at least one manifest file or directory');
-  const reach = Reachability.fromFiles(args.positional);
+  const reach = Reachability._fromLoaded(readManifests(command, args.positional, args, io));
   noticeUnmodelled(command, args, io, reach.unmodelled);
   return reach;
 }

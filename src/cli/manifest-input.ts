@@ -1,0 +1,34 @@
+import { LoadedObject } from '../analyzer/cluster-model';
+import { STDIN_PATH, loadManifestFiles } from '../analyzer/manifest-loader';
+import { ParsedArgs, UsageError } from './cli-args';
+import { StrictInputError } from './input-notices';
+
+/**
+ * How every command reads its PATHs: files, directories (recursively) and `-` for standard input.
+ * A file found in a directory that holds no Kubernetes object (a saved JSON result, a Helm values
+ * file) is skipped with a warning naming it, or is an input error under `--strict`.
+ */
+
+/** Where a command reads and warns. @internal */
+export interface InputIo {
+  readonly err: (text: string) => void;
+  /** Reads standard input, for the path `-`. @default - the process's standard input */
+  readonly stdin?: () => string;
+}
+
+/**
+ * Reads the manifests of some paths.
+ * @param command the command's name, for the messages
+ * @internal
+ */
+export function readManifests(command: string, paths: readonly string[], args: ParsedArgs, io: InputIo): LoadedObject[] {
+  if (paths.filter((p) => p === STDIN_PATH).length > 1) throw new UsageError(`'${STDIN_PATH}' (standard input) can be given once`);
+  const strict = args.flags.has('strict');
+  return loadManifestFiles(paths, {
+    readStdin: io.stdin,
+    onSkippedFile: ({ file, reason }) => {
+      if (strict) throw new StrictInputError(`--strict: ${file} is not a manifest: ${reason}`);
+      io.err(`cdk8s-netpol ${command}: warning: skipped ${file}: ${reason}\n`);
+    },
+  });
+}
