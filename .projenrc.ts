@@ -31,6 +31,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'kubernetes-models@4.5.1',
     // Validates the cluster-tier manifests against the CRDs' OpenAPI schemas in the *.shared.ts tests.
     'ajv@^8.17.1',
+    // Checks `analyze --output sarif` against the SARIF 2.1.0 JSON schema (Microsoft's matcher, MIT, ships the schema).
+    '@microsoft/jest-sarif@1.0.0-beta.0',
     // Runs the examples' TypeScript without a type check in a quarter of ts-node's time (pure JS).
     'sucrase@^3.35.0',
   ],

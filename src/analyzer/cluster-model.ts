@@ -15,6 +15,8 @@ export interface SourceRef {
   readonly documentIndex?: number;
   /** Index in the `items` of a `List` object (from 0). */
   readonly item?: number;
+  /** The line of the file (from 1) where the document starts, when known. */
+  readonly line?: number;
 }
 
 /** A Kubernetes object and where it was read. @internal */

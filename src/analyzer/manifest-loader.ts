@@ -121,9 +121,9 @@ export function parseManifestText(text: string, file?: string): LoadedObject[] {
 
 function objectsOf(values: readonly ParsedDocument[], file?: string): LoadedObject[] {
   const out: LoadedObject[] = [];
-  for (const { value, documentIndex } of values) {
+  for (const { value, documentIndex, line } of values) {
     if (value === null || value === undefined) continue;
-    out.push(...flatten(value, { file, documentIndex }));
+    out.push(...flatten(value, { file, documentIndex, line: line ?? 1 }));
   }
   checkObjects(out);
   return out;
@@ -134,6 +134,8 @@ interface ParsedDocument {
   readonly value: any;
   /** Its index in a YAML file; undefined for a JSON file. */
   readonly documentIndex?: number;
+  /** The line (from 1) where it starts. */
+  readonly line?: number;
 }
 
 /** The documents of a file: one JSON value for a `.json` file, else every YAML document. */
@@ -146,7 +148,9 @@ function parseValues(text: string, file?: string): ParsedDocument[] {
     }
   }
   try {
-    return loadAll(text).map((value, documentIndex) => ({ value, documentIndex }));
+    const values = loadAll(text);
+    const lines = documentLines(text);
+    return values.map((value, documentIndex) => ({ value, documentIndex, line: lines[documentIndex] }));
   } catch (e: any) {
     const mark = e?.mark;
     if (!mark) throw e;
@@ -155,20 +159,39 @@ function parseValues(text: string, file?: string): ParsedDocument[] {
   }
 }
 
-/** The index of the YAML document holding a line (from 0): each `---` after a document's start begins the next one. */
-function documentAtLine(text: string, line: number): number {
-  const lines = text.split(/\r?\n/, line + 1);
+/**
+ * Walks the lines of a YAML text, telling each document's index as it goes: each `---` after a
+ * document's start begins the next one.
+ */
+function walkDocuments(lines: readonly string[], visit: (index: number, line: number, content: boolean) => void): void {
   let index = 0;
   let started = false;
-  for (const l of lines) {
-    if (/^---(\s|$)/.test(l)) {
+  lines.forEach((l, i) => {
+    if (l.startsWith('---') && /^---(\s|$)/.test(l)) {
       if (started) index++;
       started = true;
+      visit(index, i, /^---\s+[^\s#]/.test(l));
     } else if (!/^\s*(#.*)?$/.test(l) && !l.startsWith('%')) {
       started = true;
+      visit(index, i, true);
     }
-  }
-  return index;
+  });
+}
+
+/** The index of the YAML document holding a line (from 0). */
+function documentAtLine(text: string, line: number): number {
+  let at = 0;
+  walkDocuments(text.split(/\r?\n/, line + 1), (index) => { at = index; });
+  return at;
+}
+
+/** The first line (from 1) with content of each YAML document, for reports that point into files. */
+function documentLines(text: string): number[] {
+  const lines: number[] = [];
+  walkDocuments(text.split(/\r?\n/), (index, line, content) => {
+    if (content && lines[index] === undefined) lines[index] = line + 1;
+  });
+  return lines;
 }
 
 function flatten(value: any, source: SourceRef): LoadedObject[] {

@@ -3,12 +3,15 @@ import { Reachability } from '../analyzer';
 import { applySuppressions } from '../findings/apply-suppressions';
 import { analyzeFindings } from '../findings/finding-rules';
 import { atLeast, sortFindings } from '../findings/severity-order';
-import { FlowGraph, buildFlowGraph, renderDot, renderMarkdownReport, renderMermaid } from '../reports';
+import { FINDING_RULES } from '../findings/finding-rules';
+import { FlowGraph, buildFlowGraph, renderDot, renderMarkdownReport, renderMermaid, renderSarif } from '../reports';
 import { buildAnalysisReport } from './analysis-report';
 import { ParsedArgs, UsageError, outputOption } from './cli-args';
 import { failOnOption, findingOptions, suppressionsOption } from './finding-cli-options';
-import { noticeUnmodelled } from './input-notices';
+import { describeUnmodelled, noticeUnmodelled } from './input-notices';
 import { readManifests } from './manifest-input';
+import { packageVersion } from './package-version';
+import { sarifLocations } from './sarif-locations';
 import { formatReportText } from './report-format';
 
 /**
@@ -37,7 +40,7 @@ export const ANALYZE_FLAGS = ['help', 'open-flows', 'strict'];
  * @internal
  */
 export function runAnalyze(args: ParsedArgs, io: CommandIo): number {
-  const output = outputOption(args, ['text', 'json', 'markdown', 'mermaid', 'dot']);
+  const output = outputOption(args, ['text', 'json', 'markdown', 'mermaid', 'dot', 'sarif']);
   const options = findingOptions(args);
   const failOn = failOnOption(args);
   const suppressions = suppressionsOption(args);
@@ -59,6 +62,15 @@ export function runAnalyze(args: ParsedArgs, io: CommandIo): number {
     io.out(renderMermaid(flowGraph(), draw));
   } else if (output === 'dot') {
     io.out(renderDot(flowGraph(), draw));
+  } else if (output === 'sarif') {
+    io.out(renderSarif({
+      ...sarifLocations(objects, args.positional),
+      toolVersion: packageVersion(),
+      rules: FINDING_RULES,
+      findings: active,
+      suppressed,
+      notices: reach.unmodelled.map((u) => `The verdicts ignore ${describeUnmodelled(u)}`),
+    }));
   } else {
     let text = formatReportText(buildAnalysisReport(reach, flowGraph()), active);
     if (suppressed.length) text += `Suppressed: ${suppressed.length}\n${suppressed.map((s) => `  ${s.finding.id} ${s.finding.subject}: ${s.suppression.reason}\n`).join('')}`;

@@ -5,7 +5,10 @@ import { DIFF_FLAGS, DIFF_VALUE_OPTIONS, runDiff } from './diff-command';
 import { FINDING_OPTIONS_HELP, FINDING_VALUE_OPTIONS } from './finding-cli-options';
 import { STRICT_HELP, StrictInputError, noticeUnmodelled } from './input-notices';
 import { readManifests } from './manifest-input';
+import { packageVersion } from './package-version';
 import { ManifestError } from '../analyzer/cluster-model';
+import { checkPortName } from '../vocabulary/k8s-rules';
+import { Port, Protocol } from '../vocabulary/port';
 
 /**
  * The `cdk8s-netpol` command line: probe, explain and analyze NetworkPolicies in manifest files.
@@ -29,11 +32,11 @@ templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJo
 Commands:
   probe    PATH... --port N [--protocol TCP|UDP|SCTP] [--output text|json]
            Whether every pod may connect to every pod (itself included) on one port.
-  explain  PATH... --from NS/POD|IP --to NS/POD|IP --port N [--protocol TCP|UDP|SCTP]
+  explain  PATH... --from NS/POD|IP --to NS/POD|IP --port N|NAME [--protocol TCP|UDP|SCTP] [--expect allow|deny]
            The verdict for one connection and why: for each side the tier, policy and rule that
            decided, the policies isolating it, or the nearest miss. An IP address names the pod
            that has it, else the addresses outside the cluster that hold it.
-  analyze  PATH... [--output text|json|markdown|mermaid|dot] [--fail-on error|warning|info|never]
+  analyze  PATH... [--output text|json|markdown|mermaid|dot|sarif] [--fail-on error|warning|info|never]
            Every pod's isolation, the allowed flows (between pods, and with the addresses
            outside the cluster) and the guardrails' findings (NP001-NP021), or a picture of them.
   diff     OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change]
@@ -42,7 +45,7 @@ Commands:
 
 Files of a directory that hold no Kubernetes object are skipped with a warning naming them.
 Pods are named namespace/name (plain name when unique). Run 'cdk8s-netpol <command> --help' for
-one command. Policy objects the analysis does not model (AdminNetworkPolicy, CiliumNetworkPolicy,
+one command, 'cdk8s-netpol --version' for the version. Policy objects the analysis does not model (AdminNetworkPolicy, CiliumNetworkPolicy,
 Calico policies, ...) are named in a warning on stderr and in the JSON output ("unmodelled");
 --strict makes them an input error. Exit codes: 0 ok, 1 analyze found findings at --fail-on or
 diff found what --fail-on-open/--fail-on-change ask about, 2 bad usage or input.
@@ -58,7 +61,7 @@ Probes every ordered pair of pods (a pod to itself included) on one port.
                       "name", "source", "reason"}, ...], "probes": [{"from", "to", "port",
                       "protocol", "allowed", "egressAllowed", "ingressAllowed"}, ...]}
 ${STRICT_HELP}`,
-  explain: `Usage: cdk8s-netpol explain PATH... --from NS/POD|IP --to NS/POD|IP --port N [--protocol TCP|UDP|SCTP] [--output text|json] [--strict]
+  explain: `Usage: cdk8s-netpol explain PATH... --from NS/POD|IP --to NS/POD|IP --port N|NAME [--protocol TCP|UDP|SCTP] [--expect allow|deny] [--output text|json] [--strict]
 
 Explains whether a connection is allowed on a port, and why: for each side (the source's egress,
 the destination's ingress) the tier, policy and rule that decided.
@@ -66,18 +69,22 @@ the destination's ingress) the tier, policy and rule that decided.
                       IP names the pod, any other address the external node holding it); or an
                       external node as analyze lists it, e.g. '0.0.0.0/0 except 10.0.0.0/8'
   --to POD|IP         destination, likewise
-  --port N            destination port, 1-65535 (required)
+  --port N|NAME       destination port, 1-65535, or the name of a container port of the
+                      destination pod, e.g. http (required)
   --protocol P        TCP (default), UDP or SCTP
+  --expect V          allow or deny: exit 1 when the verdict is the other one (for pipelines)
   --output F          text (default) or json (the explanation, with "unmodelled")
 ${STRICT_HELP}`,
-  analyze: `Usage: cdk8s-netpol analyze PATH... [--output text|json|markdown|mermaid|dot] [options]
+  analyze: `Usage: cdk8s-netpol analyze PATH... [--output text|json|markdown|mermaid|dot|sarif] [options]
 
 Reports every pod's ingress/egress isolation, the flows allowed between different pods and
 between pods and the addresses outside the cluster (external nodes: the address space split by
 every CIDR the policies mention, e.g. '0.0.0.0/0 except 10.0.0.0/8'), with their ports, and the
 guardrails' findings (NP001-NP021, each with the objects involved and the fix).
   --output F          text (default), json, markdown (isolation table, flow matrix, diagram,
-                      findings, suppressions), mermaid (flowchart) or dot (Graphviz)
+                      findings, suppressions), mermaid (flowchart), dot (Graphviz) or sarif
+                      (the findings as SARIF 2.1.0, for GitHub code scanning: each at the
+                      manifest of the object it names, paths relative to the current folder)
   --report FILE       also write the Markdown report to FILE
   --open-flows        in pictures, also draw flows no policy restricts
 ${STRICT_HELP}${FINDING_OPTIONS_HELP}`,
@@ -106,6 +113,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     (command === undefined ? io.err : io.out)(USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (command === '--version') {
+    io.out(`cdk8s-netpol ${packageVersion()}\n`);
+    return 0;
+  }
   if (!COMMAND_USAGE[command]) {
     io.err(`cdk8s-netpol: unknown command '${command}'\n\n${USAGE}`);
     return 2;
@@ -113,7 +124,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   try {
     switch (command) {
       case 'probe': return probe(parseArgs(rest, ['port', 'protocol', 'output'], ['help', 'strict']), io);
-      case 'explain': return explain(parseArgs(rest, ['port', 'protocol', 'output', 'from', 'to'], ['help', 'strict']), io);
+      case 'explain': return explain(parseArgs(rest, ['port', 'protocol', 'output', 'from', 'to', 'expect'], ['help', 'strict']), io);
       case 'diff': return diff(parseArgs(rest, DIFF_VALUE_OPTIONS, DIFF_FLAGS), io);
       default: return analyze(parseArgs(rest, [...ANALYZE_VALUE_OPTIONS, ...FINDING_VALUE_OPTIONS], ANALYZE_FLAGS), io);
     }
@@ -201,16 +212,35 @@ function probe(args: ParsedArgs, io: CliIo): number {
 
 function explain(args: ParsedArgs, io: CliIo): number {
   if (helpRequested(args, 'explain', io)) return 0;
-  const port = portOption(args, true)!;
-  const protocol = protocolOption(args);
+  const port = probePortOption(args);
   const output = outputOption(args, ['text', 'json']);
   const from = args.options.get('from');
   const to = args.options.get('to');
   if (!from || !to) throw new UsageError('--from and --to are required, e.g. --from shop/web --to shop/api');
+  const expect = args.options.get('expect');
+  if (expect !== undefined && expect !== 'allow' && expect !== 'deny') throw new UsageError(`--expect '${expect}' must be allow or deny`);
   const reach = load('explain', args, io);
-  const explanation = reach._explain(from, to, { port, protocol });
+  const explanation = reach.explain(from, to, port);
   io.out(output === 'json' ? `${JSON.stringify({ ...explanation, unmodelled: reach.unmodelled }, undefined, 2)}\n` : `${explanation.text}\n`);
+  if (expect !== undefined && (expect === 'allow') !== explanation.allowed) {
+    io.err(`cdk8s-netpol explain: expected ${expect}, but the connection is ${explanation.allowed ? 'allowed' : 'denied'}\n`);
+    return 1;
+  }
   return 0;
+}
+
+/** `--port` of explain: a number, or a container port's name resolved on the destination pod. */
+function probePortOption(args: ParsedArgs): Port {
+  const protocol = protocolOption(args) as Protocol;
+  const text = args.options.get('port');
+  if (text === undefined) throw new UsageError('--port is required: a number, e.g. --port 8080, or a container port\'s name, e.g. --port http');
+  if (/^\d+$/.test(text)) {
+    const port = portOption(args, true)!;
+    return protocol === Protocol.UDP ? Port.udp(port) : protocol === Protocol.SCTP ? Port.sctp(port) : Port.tcp(port);
+  }
+  const problem = checkPortName(text);
+  if (problem) throw new UsageError(`--port '${text}' is neither a port number nor a port name: a port name ${problem}`);
+  return Port.named(text, protocol);
 }
 
 function analyze(args: ParsedArgs, io: CliIo): number {

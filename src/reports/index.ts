@@ -3,3 +3,4 @@ export * from './mermaid-diagram';
 export * from './dot-graph';
 export * from './markdown-report';
 export * from './flow-diff';
+export * from './sarif-report';

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 
@@ -86,6 +87,31 @@ describe('cdk8s-netpol explain', () => {
     expect(inbound.ingress.nearestMiss.reasons).toEqual(['no peer matches the source: a pod or namespace selector matches pods only, and 10.0.0.0/8 is outside the cluster']);
   });
 
+  test('--port takes a container port\'s name, resolved on the destination pod', async () => {
+    const { code, out } = await run('explain', shop, '--from', 'web', '--to', 'api', '--port', 'metrics');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^DENIED: shop\/web -> shop\/api on 9090\/TCP\n/);
+    expect((await run('explain', shop, '--from', 'web', '--to', 'api', '--port', 'http')).out).toMatch(/^ALLOWED: shop\/web -> shop\/api on 9000\/TCP\n/);
+    const missing = await run('explain', shop, '--from', 'web', '--to', 'api', '--port', 'grpc');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain("shop/api has no TCP container port named 'grpc'. Its ports: http=9000/TCP, metrics=9090/TCP");
+    const bad = await run('explain', shop, '--from', 'web', '--to', 'api', '--port', 'Not_A_Name');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--port 'Not_A_Name' is neither a port number nor a port name");
+  });
+
+  test('--expect allow|deny: exit 1 when the verdict is the other one', async () => {
+    const explain = (port: string, expect: string) => run('explain', shop, '--from', 'web', '--to', 'api', '--port', port, '--expect', expect);
+    expect((await explain('9000', 'allow')).code).toBe(0);
+    expect((await explain('9090', 'deny')).code).toBe(0);
+    const wrong = await explain('9090', 'allow');
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toMatch(/^DENIED: /);
+    expect(wrong.err).toBe('cdk8s-netpol explain: expected allow, but the connection is denied\n');
+    expect((await explain('9000', 'deny')).code).toBe(1);
+    expect((await explain('9000', 'maybe')).err).toContain("--expect 'maybe' must be allow or deny");
+  });
+
   test('an unknown pod is exit code 2 with the known pods', async () => {
     const { code, err } = await run('explain', shop, '--from', 'shop/nope', '--to', 'api', '--port', '1');
     expect(code).toBe(2);
@@ -151,6 +177,13 @@ describe('cdk8s-netpol analyze', () => {
     const { out } = await run('analyze', path.join(shop, 'monitoring.json'), path.join(shop, 'namespaces.yaml'), path.join(shop, 'workloads.yaml'));
     expect(out).toContain('  shop/web -> monitoring/prometheus: every port (unrestricted)');
     expect(out).toContain('Allowed flows between different pods: 12');
+  });
+});
+
+describe('--version', () => {
+  test('prints the package version', async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    expect(await run('--version')).toEqual({ code: 0, out: `cdk8s-netpol ${version}\n`, err: '' });
   });
 });
 
