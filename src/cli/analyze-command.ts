@@ -1,9 +1,5 @@
 import * as fs from 'fs';
 import { Reachability } from '../analyzer';
-import { applySuppressions } from '../findings/apply-suppressions';
-import { analyzeFindings } from '../findings/finding-rules';
-import { atLeast, sortFindings } from '../findings/severity-order';
-import { FINDING_RULES } from '../findings/finding-rules';
 import { FlowGraph, buildFlowGraph, renderDot, renderMarkdownReport, renderMermaid, renderSarif } from '../reports';
 import { buildAnalysisReport } from './analysis-report';
 import { ParsedArgs, UsageError, outputOption } from './cli-args';
@@ -11,8 +7,11 @@ import { failOnOption, findingOptions, suppressionsOption } from './finding-cli-
 import { describeUnmodelled, noticeUnmodelled } from './input-notices';
 import { readManifests } from './manifest-input';
 import { packageVersion } from './package-version';
-import { sarifLocations } from './sarif-locations';
 import { formatReportText } from './report-format';
+import { sarifLocations } from './sarif-locations';
+import { applySuppressions } from '../findings/apply-suppressions';
+import { FINDING_RULES, analyzeFindings } from '../findings/finding-rules';
+import { atLeast, sortFindings } from '../findings/severity-order';
 
 /**
  * `cdk8s-netpol analyze`: every pod's isolation, the allowed flows and the guardrails' findings,

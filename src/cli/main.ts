@@ -2,6 +2,7 @@ import { Reachability } from '../analyzer';
 import { ANALYZE_FLAGS, ANALYZE_VALUE_OPTIONS, runAnalyze } from './analyze-command';
 import { ParsedArgs, UsageError, outputOption, parseArgs, portOption, protocolOption } from './cli-args';
 import { DIFF_FLAGS, DIFF_VALUE_OPTIONS, runDiff } from './diff-command';
+import { EXPOSURE_FLAGS, EXPOSURE_VALUE_OPTIONS, runExposure } from './exposure-command';
 import { FINDING_OPTIONS_HELP, FINDING_VALUE_OPTIONS } from './finding-cli-options';
 import { STRICT_HELP, StrictInputError, noticeUnmodelled } from './input-notices';
 import { readManifests } from './manifest-input';
@@ -39,6 +40,10 @@ Commands:
   analyze  PATH... [--output text|json|markdown|mermaid|dot|sarif] [--fail-on error|warning|info|never]
            Every pod's isolation, the allowed flows (between pods, and with the addresses
            outside the cluster) and the guardrails' findings (NP001-NP021), or a picture of them.
+  exposure PATH... [--output text|json|markdown] [--fail-on-flagged]
+           Per workload, who may connect to it and where it may connect, in the policies' terms
+           (every pod of namespace X, every namespace, the internet); flags workloads open to
+           the internet or to the whole cluster.
   diff     OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change]
            Which flows a change opens and which it closes, per pair of pods (or pod and range
            of addresses outside the cluster) and port.
@@ -88,6 +93,18 @@ guardrails' findings (NP001-NP021, each with the objects involved and the fix).
   --report FILE       also write the Markdown report to FILE
   --open-flows        in pictures, also draw flows no policy restricts
 ${STRICT_HELP}${FINDING_OPTIONS_HELP}`,
+  exposure: `Usage: cdk8s-netpol exposure PATH... [--output text|json|markdown] [--fail-on-flagged] [--strict]
+
+For each workload, who may connect to it ("from") and where it may connect ("to"), read from the
+rules of the NetworkPolicies that isolate it, peer by peer with the rule's ports: every pod of
+every namespace, every pod of namespace X, pods app=web of namespace X, addresses 0.0.0.0/0
+except 10.0.0.0/8, ... A direction no policy isolates is open to everything. Unlike analyze, it
+also covers pods and namespaces the manifests do not hold yet. Flags: open to the internet (an
+ipBlock of 0.0.0.0/0 or ::/0, a rule without peers, or no isolation), open to the whole cluster
+(every pod of every namespace), and the same for where it may connect.
+  --output F          text (default), json or markdown
+  --fail-on-flagged   exit 1 when some workload is flagged
+${STRICT_HELP}`,
   diff: `Usage: cdk8s-netpol diff OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change] [--strict]
 
 Compares two versions of the manifests (files or directories): the flows the new version opens
@@ -126,6 +143,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       case 'probe': return probe(parseArgs(rest, ['port', 'protocol', 'output'], ['help', 'strict']), io);
       case 'explain': return explain(parseArgs(rest, ['port', 'protocol', 'output', 'from', 'to', 'expect'], ['help', 'strict']), io);
       case 'diff': return diff(parseArgs(rest, DIFF_VALUE_OPTIONS, DIFF_FLAGS), io);
+      case 'exposure': return exposure(parseArgs(rest, EXPOSURE_VALUE_OPTIONS, EXPOSURE_FLAGS), io);
       default: return analyze(parseArgs(rest, [...ANALYZE_VALUE_OPTIONS, ...FINDING_VALUE_OPTIONS], ANALYZE_FLAGS), io);
     }
   } catch (e: any) {
@@ -246,6 +264,11 @@ function probePortOption(args: ParsedArgs): Port {
 function analyze(args: ParsedArgs, io: CliIo): number {
   if (helpRequested(args, 'analyze', io)) return 0;
   return runAnalyze(args, io);
+}
+
+function exposure(args: ParsedArgs, io: CliIo): number {
+  if (helpRequested(args, 'exposure', io)) return 0;
+  return runExposure(args, io);
 }
 
 function diff(args: ParsedArgs, io: CliIo): number {

@@ -1,7 +1,7 @@
-import { LoadedObject } from '../analyzer/cluster-model';
-import { STDIN_PATH, loadManifestFiles } from '../analyzer/manifest-loader';
 import { ParsedArgs, UsageError } from './cli-args';
 import { StrictInputError } from './input-notices';
+import { LoadedObject } from '../analyzer/cluster-model';
+import { STDIN_PATH, loadManifestFiles } from '../analyzer/manifest-loader';
 
 /**
  * How every command reads its PATHs: files, directories (recursively) and `-` for standard input.

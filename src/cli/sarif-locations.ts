@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { LoadedObject } from '../analyzer/cluster-model';
-import { SarifLocation } from '../reports/sarif-report';
+import { SarifInput, SarifLocation } from '../reports/sarif-report';
 
 /**
  * Where the objects a finding names were read, as SARIF locations: the path relative to the
@@ -28,7 +28,7 @@ function uriOf(file: string): string {
  * manifest read.
  * @internal
  */
-export function sarifLocations(objects: readonly LoadedObject[], paths: readonly string[]): { locate: (object: string) => SarifLocation | undefined; fallback: SarifLocation } {
+export function sarifLocations(objects: readonly LoadedObject[], paths: readonly string[]): Pick<SarifInput, 'locate' | 'fallback'> {
   const index = new Map<string, SarifLocation>();
   for (const loaded of objects) {
     if (loaded.file === undefined || loaded.file === '<stdin>') continue;

@@ -4,3 +4,4 @@ export * from './dot-graph';
 export * from './markdown-report';
 export * from './flow-diff';
 export * from './sarif-report';
+export * from './exposure-report';
