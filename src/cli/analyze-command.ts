@@ -31,7 +31,7 @@ export interface CommandIo {
 export const ANALYZE_VALUE_OPTIONS = ['output', 'report'];
 
 /** The analyze command's boolean flags. @internal */
-export const ANALYZE_FLAGS = ['help', 'open-flows', 'strict'];
+export const ANALYZE_FLAGS = ['help', 'open-flows', 'strict', 'pods'];
 
 /**
  * Runs `analyze` on parsed arguments.
@@ -51,7 +51,7 @@ export function runAnalyze(args: ParsedArgs, io: CommandIo): number {
   const { active, suppressed, unused } = applySuppressions(sortFindings(analyzeFindings(reach._model, options, objects)), suppressions);
   const draw = { openFlows: args.flags.has('open-flows') };
   let graph: FlowGraph | undefined;
-  const flowGraph = (): FlowGraph => (graph ??= buildFlowGraph(reach));
+  const flowGraph = (): FlowGraph => (graph ??= buildFlowGraph(reach, { podLevel: args.flags.has('pods') }));
   const markdown = (): string => renderMarkdownReport({ graph: flowGraph(), findings: active, suppressed, suppressions, draw });
   if (output === 'json') {
     io.out(`${JSON.stringify({ ...buildAnalysisReport(reach, flowGraph()), findings: active, suppressed: suppressed.map((s) => ({ ...s.finding, reason: s.suppression.reason })), unmodelled: reach.unmodelled }, undefined, 2)}\n`);

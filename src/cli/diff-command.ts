@@ -15,7 +15,7 @@ import { readManifests } from './manifest-input';
 export const DIFF_VALUE_OPTIONS = ['output'];
 
 /** The diff command's boolean flags. @internal */
-export const DIFF_FLAGS = ['help', 'fail-on-open', 'fail-on-change', 'strict'];
+export const DIFF_FLAGS = ['help', 'fail-on-open', 'fail-on-change', 'strict', 'pods'];
 
 /**
  * Runs `diff` on parsed arguments.
@@ -32,7 +32,7 @@ export function runDiff(args: ParsedArgs, io: CommandIo): number {
   const before = Reachability._fromLoaded(readManifests('diff', [oldPath], args, io));
   const after = Reachability._fromLoaded(readManifests('diff', [newPath], args, io));
   noticeUnmodelled('diff', args, io, [...before.unmodelled, ...after.unmodelled]);
-  const diff = diffFlows(before, after);
+  const diff = diffFlows(before, after, { podLevel: args.flags.has('pods') });
   if (output === 'json') io.out(`${JSON.stringify({ ...diff, unmodelled: { old: before.unmodelled, new: after.unmodelled } }, undefined, 2)}\n`);
   else if (output === 'markdown') io.out(renderDiffMarkdown(diff));
   else io.out(renderDiffText(diff));

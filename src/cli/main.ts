@@ -92,6 +92,9 @@ guardrails' findings (NP001-NP021, each with the objects involved and the fix).
                       manifest of the object it names, paths relative to the current folder)
   --report FILE       also write the Markdown report to FILE
   --open-flows        in pictures, also draw flows no policy restricts
+  --pods              one row per pod; by default the pods a workload (Deployment,
+                      StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) stamped from its
+                      template are one row named after it (found by ownerReferences)
 ${STRICT_HELP}${FINDING_OPTIONS_HELP}`,
   exposure: `Usage: cdk8s-netpol exposure PATH... [--output text|json|markdown] [--fail-on-flagged] [--strict]
 
@@ -104,6 +107,9 @@ ipBlock of 0.0.0.0/0 or ::/0, a rule without peers, or no isolation), open to th
 (every pod of every namespace), and the same for where it may connect.
   --output F          text (default), json or markdown
   --fail-on-flagged   exit 1 when some workload is flagged
+  --pods              one row per pod; by default the pods a workload (Deployment,
+                      StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) stamped from its
+                      template are one row named after it (found by ownerReferences)
 ${STRICT_HELP}`,
   diff: `Usage: cdk8s-netpol diff OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change] [--strict]
 
@@ -114,6 +120,9 @@ analyzed in the other as they are.
   --output F          text (default), json or markdown
   --fail-on-open      exit 1 when the change opens a flow (to or from outside the cluster too)
   --fail-on-change    exit 1 when the change opens or closes a flow
+  --pods              one row per pod; by default the pods a workload (Deployment,
+                      StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) stamped from its
+                      template are one row named after it (found by ownerReferences)
 ${STRICT_HELP}`,
 };
 
