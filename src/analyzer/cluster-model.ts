@@ -1,5 +1,6 @@
+import { ClusterPolicyModel, readClusterPolicy } from './cluster-policy-model';
 import { Labels, MATCH_ALL, Selector, readSelector } from './label-matcher';
-import { isModelledNetworkPolicy, unmodelledPolicyKind } from './policy-kinds';
+import { isModelledClusterPolicy, isModelledNetworkPolicy, unmodelledPolicyKind } from './policy-kinds';
 import { IpFamily, ParsedCidr, parseCidr, parseIp } from '../vocabulary/k8s-rules';
 
 /**
@@ -46,22 +47,10 @@ export interface PodModel {
   readonly name: string;
   /** The kind of object it came from (`Pod`, `Deployment`, … or `Declared`). */
   readonly kind: string;
-  /**
-   * For a Pod, the workload that stamped it from its template, from the controller
-   * ownerReference: a ReplicaSet `web-5d9c7b8f6c` of pods labelled `pod-template-hash:
-   * 5d9c7b8f6c` is its Deployment `web`.
-   */
-  readonly workload?: WorkloadRef;
   readonly labels: Labels;
   readonly ports: readonly ContainerPortModel[];
   readonly ips: readonly PodIp[];
   readonly source?: SourceRef;
-}
-
-/** A workload a pod belongs to. @internal */
-export interface WorkloadRef {
-  readonly kind: string;
-  readonly name: string;
 }
 
 /** A namespace and its labels (always including `kubernetes.io/metadata.name`). @internal */
@@ -176,7 +165,6 @@ export interface PodInput {
   readonly ports?: readonly ContainerPortModel[];
   readonly ips?: readonly string[];
   readonly kind?: string;
-  readonly workload?: WorkloadRef;
 }
 
 /**
@@ -209,6 +197,8 @@ export class ClusterModel {
         model.declareNamespace(obj, source);
       } else if (isModelledNetworkPolicy(obj)) {
         model.addPolicy(readPolicy(obj, source));
+      } else if (isModelledClusterPolicy(obj)) {
+        model.addClusterPolicy(readClusterPolicy(obj, source, model.unmodelled, (problem) => { throw new ManifestError(source, problem); }));
       } else if (kind === 'Pod') {
         model.addPodObject(obj, obj, 'Pod', source);
       } else if (typeof kind === 'string' && WORKLOAD_TEMPLATES[kind]) {
@@ -224,6 +214,8 @@ export class ClusterModel {
 
   public readonly pods: PodModel[] = [];
   public readonly policies: PolicyModel[] = [];
+  /** ClusterNetworkPolicies, AdminNetworkPolicies and BaselineAdminNetworkPolicies, in input order. */
+  public readonly clusterPolicies: ClusterPolicyModel[] = [];
   /** Input the verdicts ignore, in input order. */
   public readonly unmodelled: UnmodelledModel[] = [];
   private readonly declaredNamespaces = new Map<string, NamespaceModel>();
@@ -243,7 +235,6 @@ export class ClusterModel {
       namespace: input.namespace,
       name: input.name,
       kind: input.kind ?? 'Declared',
-      ...(input.workload ? { workload: input.workload } : {}),
       labels: { ...(input.labels ?? {}) },
       ports: (input.ports ?? []).map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
       ips,
@@ -267,6 +258,16 @@ export class ClusterModel {
     }
     this.policiesById.set(policy.id, policy);
     this.policies.push(policy);
+  }
+
+  /** Adds a cluster policy; throws when one of the same kind and name exists. */
+  private addClusterPolicy(policy: ClusterPolicyModel): void {
+    const existing = this.clusterPolicies.find((p) => p.kind === policy.kind && p.name === policy.name);
+    if (existing) {
+      const where = (source?: SourceRef): string => describeSource(source).replace(/: $/, '') || 'an object';
+      throw new ManifestError(policy.source, `there are two ${policy.kind} objects named '${policy.name}' (${where(existing.source)} and ${where(policy.source)}); the API server keeps one object per name, so the later one would replace the earlier. Rename one or delete it`);
+    }
+    this.clusterPolicies.push(policy);
   }
 
   /** The pod with this `namespace/name`, if any. */
@@ -346,24 +347,11 @@ export class ClusterModel {
       namespace: obj.metadata?.namespace ?? 'default',
       name,
       kind,
-      workload: kind === 'Pod' ? stampedBy(obj, template) : undefined,
       labels: stringMap(template.metadata?.labels),
       ports,
       ips,
     }, source);
   }
-}
-
-/** The workload whose template a Pod was stamped from, by its controller ownerReference. */
-function stampedBy(pod: any, template: any): WorkloadRef | undefined {
-  const owner = (pod.metadata?.ownerReferences ?? []).find((r: any) => r?.controller && WORKLOAD_TEMPLATES[r?.kind] && typeof r?.name === 'string');
-  if (!owner) return undefined;
-  // A Deployment names its ReplicaSets `<deployment>-<pod-template-hash>`.
-  const hash = template.metadata?.labels?.['pod-template-hash'];
-  if (owner.kind === 'ReplicaSet' && typeof hash === 'string' && hash !== '' && owner.name.endsWith(`-${hash}`)) {
-    return { kind: 'Deployment', name: owner.name.slice(0, -hash.length - 1) };
-  }
-  return { kind: owner.kind, name: owner.name };
 }
 
 /** Where WORKLOAD_TEMPLATES finds a kind's pod template, as a field path for messages. */

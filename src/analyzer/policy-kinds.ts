@@ -1,15 +1,35 @@
 /**
  * Which policy kinds the analyzer models, and what the others mean for its verdicts. This is the
  * one place that decides it: a stream that models a kind deletes its row from
- * `UNMODELLED_POLICY_KINDS` and reads the kind in `ClusterModel.fromObjects`.
+ * `UNMODELLED_POLICY_KINDS` (or keeps it for the versions it does not model) and reads the kind
+ * in `ClusterModel.fromObjects`.
  *
- * Kinds are matched by API group and kind, whatever the version, except the one modelled kind:
+ * Kinds are matched by API group and kind, whatever the version, except the modelled kinds:
  * a `NetworkPolicy` is the Kubernetes NetworkPolicy only as `networking.k8s.io/v1` (Calico's
- * `projectcalico.org/v3` NetworkPolicy, for one, has other semantics).
+ * `projectcalico.org/v3` NetworkPolicy, for one, has other semantics), and the cluster policies
+ * (`cluster-policy-model.ts`) are modelled in the versions listed there; their other versions
+ * stay in the table.
  */
 
 /** The apiVersion of the NetworkPolicy the analyzer models. @internal */
 export const NETWORK_POLICY_API_VERSION = 'networking.k8s.io/v1';
+
+/**
+ * The cluster policy kinds the analyzer models (`cluster-policy-model.ts`), with the one
+ * apiVersion of each it models and the tier of kinds that have a fixed one.
+ * @internal
+ */
+export const MODELLED_CLUSTER_POLICIES: Readonly<Record<string, { readonly apiVersion: string; readonly tier?: 'Admin' | 'Baseline' }>> = {
+  ClusterNetworkPolicy: { apiVersion: 'policy.networking.k8s.io/v1alpha2' },
+  AdminNetworkPolicy: { apiVersion: 'policy.networking.k8s.io/v1alpha1', tier: 'Admin' },
+  BaselineAdminNetworkPolicy: { apiVersion: 'policy.networking.k8s.io/v1alpha1', tier: 'Baseline' },
+};
+
+/** Whether an object is a cluster policy the analyzer models (kind and apiVersion). @internal */
+export function isModelledClusterPolicy(obj: any): boolean {
+  const known = typeof obj?.kind === 'string' && Object.prototype.hasOwnProperty.call(MODELLED_CLUSTER_POLICIES, obj.kind) ? MODELLED_CLUSTER_POLICIES[obj.kind] : undefined;
+  return known !== undefined && obj.apiVersion === known.apiVersion;
+}
 
 /** A policy kind the analyzer does not model. @internal */
 export interface UnmodelledKind {
@@ -19,8 +39,7 @@ export interface UnmodelledKind {
   readonly clusterScoped: boolean;
 }
 
-const ADMIN_TIER = 'an admin-tier cluster policy: it is evaluated before NetworkPolicies and can allow or deny any flow, whatever they say';
-const BASELINE_TIER = 'a baseline cluster policy: it decides the flows no NetworkPolicy isolates, so it can deny flows the verdicts allow';
+const CLUSTER_TIER = 'a cluster policy of an API version the analyzer does not model (it models ClusterNetworkPolicy policy.networking.k8s.io/v1alpha2 and AdminNetworkPolicy/BaselineAdminNetworkPolicy v1alpha1): it can allow or deny flows before or after NetworkPolicies decide';
 const CILIUM = 'a Cilium policy: Cilium enforces it alongside NetworkPolicies (its deny rules win), so it can deny or allow flows the verdicts do not show';
 const CALICO = 'a Calico policy: Calico enforces it in its own tiers and order, so it can deny or allow flows the verdicts do not show';
 const ANTREA = 'an Antrea policy: Antrea enforces it in its own tiers, before or after NetworkPolicies, so it can deny or allow flows the verdicts do not show';
@@ -32,9 +51,9 @@ const EGRESS_FIREWALL = 'an egress firewall: it can deny egress to addresses out
  * `/`). A `reason` of `null` marks a known kind that never affects traffic (staged policies).
  */
 const UNMODELLED_POLICY_KINDS: Readonly<Record<string, UnmodelledKind | null>> = {
-  'policy.networking.k8s.io/AdminNetworkPolicy': { reason: ADMIN_TIER, clusterScoped: true },
-  'policy.networking.k8s.io/BaselineAdminNetworkPolicy': { reason: BASELINE_TIER, clusterScoped: true },
-  'policy.networking.k8s.io/ClusterNetworkPolicy': { reason: 'a cluster-tier policy (tier Admin or Baseline): it can allow or deny flows before or after NetworkPolicies decide', clusterScoped: true },
+  'policy.networking.k8s.io/AdminNetworkPolicy': { reason: CLUSTER_TIER, clusterScoped: true },
+  'policy.networking.k8s.io/BaselineAdminNetworkPolicy': { reason: CLUSTER_TIER, clusterScoped: true },
+  'policy.networking.k8s.io/ClusterNetworkPolicy': { reason: CLUSTER_TIER, clusterScoped: true },
   'cilium.io/CiliumNetworkPolicy': { reason: CILIUM, clusterScoped: false },
   'cilium.io/CiliumClusterwideNetworkPolicy': { reason: CILIUM, clusterScoped: true },
   'projectcalico.org/NetworkPolicy': { reason: CALICO, clusterScoped: false },
@@ -75,7 +94,7 @@ export function isModelledNetworkPolicy(obj: any): boolean {
  */
 export function unmodelledPolicyKind(obj: any): UnmodelledKind | undefined {
   const kind = obj?.kind;
-  if (typeof kind !== 'string' || isModelledNetworkPolicy(obj)) return undefined;
+  if (typeof kind !== 'string' || isModelledNetworkPolicy(obj) || isModelledClusterPolicy(obj)) return undefined;
   const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   const known = UNMODELLED_POLICY_KINDS[`${group}/${kind}`];

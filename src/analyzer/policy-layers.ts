@@ -1,4 +1,5 @@
 import { ClusterModel } from './cluster-model';
+import { ClusterPolicyLayer } from './cluster-policy-layer';
 import { ExternalModel, splitAddressSpace } from './external-nodes';
 import { NetworkPolicyLayer } from './network-policy-layer';
 import { PolicyLayer } from './policy-tier';
@@ -19,7 +20,7 @@ const analyses = new WeakMap<ClusterModel, Analysis>();
 function analysisOf(model: ClusterModel): Analysis {
   let analysis = analyses.get(model);
   if (!analysis) {
-    analysis = { layers: [new NetworkPolicyLayer(model)] };
+    analysis = { layers: [new ClusterPolicyLayer(model, 'Admin'), new NetworkPolicyLayer(model), new ClusterPolicyLayer(model, 'Baseline')] };
     analyses.set(model, analysis);
   }
   return analysis;

@@ -93,9 +93,10 @@ export interface PodIsolation {
 
 /**
  * Input the analyzer does not model, so every verdict ignores it: an object of a policy kind it
- * does not evaluate (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy, Cilium
- * and Calico policies, MultiNetworkPolicy, …), or a field of a modelled object that it cannot
- * evaluate (`hostNetwork: true` on a pod). Such input can allow or deny flows the verdicts do not
+ * does not evaluate (Cilium and Calico policies, MultiNetworkPolicy, cluster policies of API
+ * versions other than ClusterNetworkPolicy v1alpha2 and AdminNetworkPolicy /
+ * BaselineAdminNetworkPolicy v1alpha1, …), or a field of a modelled object that it cannot
+ * evaluate (`hostNetwork: true` on a pod, a `nodes` or `domainNames` peer of a cluster policy). Such input can allow or deny flows the verdicts do not
  * show.
  *
  * @example
@@ -104,7 +105,7 @@ export interface PodIsolation {
  * }
  */
 export interface UnmodelledInput {
-  /** The object's kind, e.g. `AdminNetworkPolicy`. */
+  /** The object's kind, e.g. `GlobalNetworkPolicy`. */
   readonly kind: string;
   /** The object's apiVersion, e.g. `policy.networking.k8s.io/v1alpha1` (empty when it has none). */
   readonly apiVersion: string;
@@ -126,9 +127,11 @@ export interface UnmodelledInput {
 }
 
 /**
- * What NetworkPolicies allow, with exact Kubernetes v1 semantics, computed from plain Kubernetes
+ * What network policies allow, with exact Kubernetes semantics, computed from plain Kubernetes
  * objects: Namespaces, Pods, workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
- * CronJob, one endpoint each, named after the workload) and NetworkPolicies.
+ * CronJob, one endpoint each, named after the workload), NetworkPolicies (v1), and the cluster
+ * tiers: ClusterNetworkPolicies (`policy.networking.k8s.io/v1alpha2`), AdminNetworkPolicies and
+ * the BaselineAdminNetworkPolicy (`v1alpha1`).
  *
  * Endpoints are pods and external nodes. Pods are named `namespace/name`; a plain `name` works
  * when only one namespace has it. External nodes are the addresses outside the cluster, split by
@@ -140,11 +143,14 @@ export interface UnmodelledInput {
  * other address the external node holding it.
  *
  * A pod may always reach itself; otherwise a connection needs the source's egress and the
- * destination's ingress to allow it. Each side is decided by walking the policy tiers in order
- * (today the NetworkPolicy tier, then the default, which allows), and `explain` says which tier,
- * policy and rule decided. Policy kinds it does not model (AdminNetworkPolicy,
- * CiliumNetworkPolicy, a Calico NetworkPolicy, …) are not dropped silently: `unmodelled` lists
- * them.
+ * destination's ingress to allow it. Each side is decided by walking the policy tiers in order:
+ * the Admin tier (ClusterNetworkPolicies of tier Admin and AdminNetworkPolicies, by ascending
+ * priority, rules in written order, the first matching rule allows, denies or passes), the
+ * NetworkPolicy tier (isolation: once a NetworkPolicy selects the pod, only what its rules allow),
+ * the Baseline tier (like the Admin tier), then the default, which allows. `explain` says which
+ * tier, policy and rule decided and which Pass rules it went through. Policy kinds it does not
+ * model (a Calico NetworkPolicy, …) and peers it cannot resolve (`nodes`, `domainNames`) are not
+ * dropped silently: `unmodelled` lists them.
  *
  * @example
  * const reach = Reachability.fromChart(chart);

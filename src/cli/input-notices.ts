@@ -25,7 +25,7 @@ export class StrictInputError extends Error {
   }
 }
 
-/** `AdminNetworkPolicy deny-all (anp.yaml, document 0): <reason>`. @internal */
+/** `GlobalNetworkPolicy deny-all (calico.yaml, document 0): <reason>`. @internal */
 export function describeUnmodelled(u: UnmodelledInput): string {
   const object = `${u.kind} ${u.name}`;
   const what = u.field === undefined ? object : `${u.field} of ${object}`;

@@ -1,2 +1,1 @@
 export * from './network-policy-guardrails';
-export * from './invariant-guard';

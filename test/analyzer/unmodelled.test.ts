@@ -11,9 +11,9 @@ describe('Reachability.unmodelled', () => {
   test('names every policy object it does not model, with its kind, apiVersion, name, source and reason', () => {
     const reach = Reachability.fromManifests([
       web,
-      object('policy.networking.k8s.io/v1alpha1', 'AdminNetworkPolicy', 'deny-all'),
-      object('policy.networking.k8s.io/v1alpha1', 'BaselineAdminNetworkPolicy', 'default'),
-      object('policy.networking.k8s.io/v1alpha2', 'ClusterNetworkPolicy', 'tenants'),
+      object('policy.networking.k8s.io/v1alpha2', 'AdminNetworkPolicy', 'deny-all'),
+      object('policy.networking.k8s.io/v1beta1', 'BaselineAdminNetworkPolicy', 'default'),
+      object('policy.networking.k8s.io/v1alpha1', 'ClusterNetworkPolicy', 'tenants'),
       object('cilium.io/v2', 'CiliumNetworkPolicy', 'l7', 'shop'),
       object('cilium.io/v2', 'CiliumClusterwideNetworkPolicy', 'host'),
       object('projectcalico.org/v3', 'GlobalNetworkPolicy', 'deny-egress'),
@@ -22,9 +22,11 @@ describe('Reachability.unmodelled', () => {
     ]);
     const u = reach.unmodelled;
     expect(u.map((x) => `${x.kind} ${x.apiVersion} ${x.name} ${x.source}`)).toEqual([
-      'AdminNetworkPolicy policy.networking.k8s.io/v1alpha1 deny-all items[1]',
-      'BaselineAdminNetworkPolicy policy.networking.k8s.io/v1alpha1 default items[2]',
-      'ClusterNetworkPolicy policy.networking.k8s.io/v1alpha2 tenants items[3]',
+      // Versions of the cluster policies the analyzer does not model (it models ANP/BANP
+      // v1alpha1 and ClusterNetworkPolicy v1alpha2).
+      'AdminNetworkPolicy policy.networking.k8s.io/v1alpha2 deny-all items[1]',
+      'BaselineAdminNetworkPolicy policy.networking.k8s.io/v1beta1 default items[2]',
+      'ClusterNetworkPolicy policy.networking.k8s.io/v1alpha1 tenants items[3]',
       'CiliumNetworkPolicy cilium.io/v2 shop/l7 items[4]',
       'CiliumClusterwideNetworkPolicy cilium.io/v2 host items[5]',
       'GlobalNetworkPolicy projectcalico.org/v3 deny-egress items[6]',
@@ -32,21 +34,28 @@ describe('Reachability.unmodelled', () => {
       'NetworkPolicy crd.projectcalico.org/v1 default/calico-crd items[7]',
       'MultiNetworkPolicy k8s.cni.cncf.io/v1beta1 shop/secondary items[8]',
     ]);
-    expect(u[0].reason).toMatch(/^an admin-tier cluster policy: it is evaluated before NetworkPolicies and can allow or deny any flow/);
+    expect(u[0].reason).toMatch(/^a cluster policy of an API version the analyzer does not model/);
     expect(u[3].reason).toMatch(/^a Cilium policy/);
     expect(u[7].reason).toMatch(/secondary \(Multus\) network interfaces/);
     expect(u[0].field).toBeUndefined();
   });
 
-  test('an AdminNetworkPolicy that denies everything: the verdicts ignore it, and say so', () => {
+  test('a Calico GlobalNetworkPolicy that denies everything: the verdicts ignore it, and say so', () => {
+    const gnp = object('projectcalico.org/v3', 'GlobalNetworkPolicy', 'deny-all', undefined, { selector: 'all()', types: ['Ingress'] });
+    const reach = Reachability.fromManifests([web, api, gnp]);
+    expect(reach.isAllowed('web', 'api', Port.tcp(80))).toBe(true);
+    expect(reach.unmodelled.map((x) => x.name)).toEqual(['deny-all']);
+  });
+
+  test('an AdminNetworkPolicy v1alpha1 that denies everything is modelled: the verdicts deny, nothing is unmodelled', () => {
     const anp = object('policy.networking.k8s.io/v1alpha1', 'AdminNetworkPolicy', 'deny-all', undefined, {
       priority: 10,
       subject: { namespaces: {} },
       ingress: [{ action: 'Deny', from: [{ namespaces: {} }] }],
     });
     const reach = Reachability.fromManifests([web, api, anp]);
-    expect(reach.isAllowed('web', 'api', Port.tcp(80))).toBe(true);
-    expect(reach.unmodelled.map((x) => x.name)).toEqual(['deny-all']);
+    expect(reach.isAllowed('web', 'api', Port.tcp(80))).toBe(false);
+    expect(reach.unmodelled).toEqual([]);
   });
 
   test('a Calico NetworkPolicy is not a networking.k8s.io/v1 NetworkPolicy: not validated as one, not applied', () => {
@@ -112,7 +121,7 @@ describe('Reachability.unmodelled', () => {
 
   test('fromFiles names the file and document', () => {
     const reach = Reachability.fromFiles([`${__dirname}/../fixtures/analyzer/unmodelled`]);
-    expect(reach.unmodelled.map((x) => x.source?.replace(/^.*fixtures\//, ''))).toEqual(['analyzer/unmodelled/anp-deny-all.yaml, document 0']);
+    expect(reach.unmodelled.map((x) => x.source?.replace(/^.*fixtures\//, ''))).toEqual(['analyzer/unmodelled/calico-deny-all.yaml, document 0']);
   });
 
   test('a NetworkPolicy without apiVersion is still validated as v1, and refused', () => {

@@ -63,6 +63,6 @@ describe('cdk8s-netpol analyze --output sarif', () => {
     const suppressed = log.runs[0].results.filter((r: any) => r.suppressions);
     expect(suppressed.length).toBeGreaterThan(0);
     expect(suppressed[0].suppressions).toEqual([{ kind: 'external', justification: 'The shop accepts open ingress while it migrates' }]);
-    expect(log.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(/^The verdicts ignore AdminNetworkPolicy /);
+    expect(log.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(/^The verdicts ignore GlobalNetworkPolicy /);
   });
 });

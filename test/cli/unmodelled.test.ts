@@ -10,22 +10,21 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-// Two pods and an AdminNetworkPolicy that denies every flow between pods (issue 9's example):
-// without a model of the Admin tier, every verdict says "allowed", so every command must say what
-// it ignored.
+// Two pods and a Calico GlobalNetworkPolicy that denies every flow between pods: without a model
+// of Calico's tiers, every verdict says "allowed", so every command must say what it ignored.
 const dir = path.join(__dirname, '..', 'fixtures', 'analyzer', 'unmodelled');
-const anpFile = path.join(dir, 'anp-deny-all.yaml');
+const calicoFile = path.join(dir, 'calico-deny-all.yaml');
 const warning = (command: string): string => [
   `cdk8s-netpol ${command}: warning: the verdicts ignore 1 object the analysis does not model:`,
-  `  AdminNetworkPolicy deny-all (${anpFile}, document 0): an admin-tier cluster policy: it is evaluated before NetworkPolicies and can allow or deny any flow, whatever they say`,
+  `  GlobalNetworkPolicy deny-all (${calicoFile}, document 0): a Calico policy: Calico enforces it in its own tiers and order, so it can deny or allow flows the verdicts do not show`,
   '',
 ].join('\n');
 const unmodelledJson = [{
-  kind: 'AdminNetworkPolicy',
-  apiVersion: 'policy.networking.k8s.io/v1alpha1',
+  kind: 'GlobalNetworkPolicy',
+  apiVersion: 'projectcalico.org/v3',
   name: 'deny-all',
-  source: `${anpFile}, document 0`,
-  reason: 'an admin-tier cluster policy: it is evaluated before NetworkPolicies and can allow or deny any flow, whatever they say',
+  source: `${calicoFile}, document 0`,
+  reason: 'a Calico policy: Calico enforces it in its own tiers and order, so it can deny or allow flows the verdicts do not show',
 }];
 
 describe('input the analysis does not model', () => {
@@ -53,7 +52,7 @@ describe('input the analysis does not model', () => {
     expect([code, out]).toEqual([2, '']);
     expect(err).toBe([
       `cdk8s-netpol ${command}: --strict: the input holds 1 object the analysis does not model:`,
-      `  AdminNetworkPolicy deny-all (${anpFile}, document 0): an admin-tier cluster policy: it is evaluated before NetworkPolicies and can allow or deny any flow, whatever they say`,
+      `  GlobalNetworkPolicy deny-all (${calicoFile}, document 0): a Calico policy: Calico enforces it in its own tiers and order, so it can deny or allow flows the verdicts do not show`,
       '',
     ].join('\n'));
   });
@@ -84,8 +83,8 @@ describe('input the analysis does not model', () => {
       rule: 'input-not-modelled',
       severity: 'warning',
       subject: 'deny-all',
-      objects: ['AdminNetworkPolicy deny-all'],
-      message: `AdminNetworkPolicy deny-all (${anpFile}, document 0) is not modelled, so every verdict ignores it: an admin-tier cluster policy: it is evaluated before NetworkPolicies and can allow or deny any flow, whatever they say`,
+      objects: ['GlobalNetworkPolicy deny-all'],
+      message: `GlobalNetworkPolicy deny-all (${calicoFile}, document 0) is not modelled, so every verdict ignores it: a Calico policy: Calico enforces it in its own tiers and order, so it can deny or allow flows the verdicts do not show`,
       fix: 'Check what it allows and denies with the tooling of its CNI or tier, then suppress this finding with the reason; or leave it out of the analyzed input.',
     }]);
     expect((await run('analyze', dir, '--rules', 'NP021', '--fail-on', 'warning')).code).toBe(1);
@@ -98,10 +97,10 @@ describe('input the analysis does not model', () => {
       const after = path.join(tmp, 'new');
       fs.mkdirSync(after);
       fs.copyFileSync(pods, path.join(after, 'pods.yaml'));
-      fs.copyFileSync(anpFile, path.join(after, 'anp.yaml'));
+      fs.copyFileSync(calicoFile, path.join(after, 'calico.yaml'));
       const { code, out, err } = await run('diff', pods, after, '--output', 'json');
       expect(code).toBe(0);
-      expect(err).toContain(`AdminNetworkPolicy deny-all (${path.join(after, 'anp.yaml')}, document 0)`);
+      expect(err).toContain(`GlobalNetworkPolicy deny-all (${path.join(after, 'calico.yaml')}, document 0)`);
       const json = JSON.parse(out);
       expect(json.opened).toEqual([]);
       expect(json.unmodelled.old).toEqual([]);
