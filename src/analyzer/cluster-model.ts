@@ -47,10 +47,22 @@ export interface PodModel {
   readonly name: string;
   /** The kind of object it came from (`Pod`, `Deployment`, … or `Declared`). */
   readonly kind: string;
+  /**
+   * For a Pod, the workload that stamped it from its template, from the controller
+   * ownerReference: a ReplicaSet `web-5d9c7b8f6c` of pods labelled `pod-template-hash:
+   * 5d9c7b8f6c` is its Deployment `web`.
+   */
+  readonly workload?: WorkloadRef;
   readonly labels: Labels;
   readonly ports: readonly ContainerPortModel[];
   readonly ips: readonly PodIp[];
   readonly source?: SourceRef;
+}
+
+/** A workload a pod belongs to. @internal */
+export interface WorkloadRef {
+  readonly kind: string;
+  readonly name: string;
 }
 
 /** A namespace and its labels (always including `kubernetes.io/metadata.name`). @internal */
@@ -165,6 +177,7 @@ export interface PodInput {
   readonly ports?: readonly ContainerPortModel[];
   readonly ips?: readonly string[];
   readonly kind?: string;
+  readonly workload?: WorkloadRef;
 }
 
 /**
@@ -235,6 +248,7 @@ export class ClusterModel {
       namespace: input.namespace,
       name: input.name,
       kind: input.kind ?? 'Declared',
+      ...(input.workload ? { workload: input.workload } : {}),
       labels: { ...(input.labels ?? {}) },
       ports: (input.ports ?? []).map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
       ips,
@@ -347,11 +361,24 @@ export class ClusterModel {
       namespace: obj.metadata?.namespace ?? 'default',
       name,
       kind,
+      workload: kind === 'Pod' ? stampedBy(obj, template) : undefined,
       labels: stringMap(template.metadata?.labels),
       ports,
       ips,
     }, source);
   }
+}
+
+/** The workload whose template a Pod was stamped from, by its controller ownerReference. */
+function stampedBy(pod: any, template: any): WorkloadRef | undefined {
+  const owner = (pod.metadata?.ownerReferences ?? []).find((r: any) => r?.controller && WORKLOAD_TEMPLATES[r?.kind] && typeof r?.name === 'string');
+  if (!owner) return undefined;
+  // A Deployment names its ReplicaSets `<deployment>-<pod-template-hash>`.
+  const hash = template.metadata?.labels?.['pod-template-hash'];
+  if (owner.kind === 'ReplicaSet' && typeof hash === 'string' && hash !== '' && owner.name.endsWith(`-${hash}`)) {
+    return { kind: 'Deployment', name: owner.name.slice(0, -hash.length - 1) };
+  }
+  return { kind: owner.kind, name: owner.name };
 }
 
 /** Where WORKLOAD_TEMPLATES finds a kind's pod template, as a field path for messages. */

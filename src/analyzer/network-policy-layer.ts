@@ -23,8 +23,12 @@ export function ipBlockMatches(block: IpBlockModel, pod: PodModel): boolean {
     && !block.except.some((e) => cidrContainsIp(e, ip.family, ip.value)));
 }
 
-/** Whether a peer of a policy's rule matches a pod: `matchPeer` without the explanation, for hot loops. @internal */
-export function peerMatches(model: ClusterModel, policy: PolicyModel, peer: PeerModel, pod: PodModel): boolean {
+/**
+ * Whether a peer of a policy's rule matches a pod: `matchPeer` without the explanation, for hot
+ * loops. Only the policy's namespace matters, so invariants use it for their peers too.
+ * @internal
+ */
+export function peerMatches(model: ClusterModel, policy: Pick<PolicyModel, 'namespace'>, peer: PeerModel, pod: PodModel): boolean {
   if (peer.ipBlock) return ipBlockMatches(peer.ipBlock, pod);
   if (!peer.podSelector && !peer.namespaceSelector) return false;
   const namespaceOk = peer.namespaceSelector

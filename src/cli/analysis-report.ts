@@ -7,9 +7,12 @@ import { FlowGraph, buildFlowGraph, isUnrestricted } from '../reports/flow-graph
  * nodes, and the allowed flows between different pods and between pods and external nodes.
  */
 
-/** One pod's isolation. @internal */
+/** One workload's (or pod's) isolation. @internal */
 export interface PodReport {
+  /** The workload, or the pod. */
   readonly pod: string;
+  /** The pods it stands for. */
+  readonly pods: string[];
   readonly ingressIsolated: boolean;
   readonly egressIsolated: boolean;
   readonly ingressPolicies: string[];
@@ -43,6 +46,7 @@ export interface AnalysisReport {
 export function buildAnalysisReport(reachability: Reachability, graph: FlowGraph = buildFlowGraph(reachability)): AnalysisReport {
   const pods = graph.nodes.map((n) => ({
     pod: n.id,
+    pods: n.pods,
     ingressIsolated: n.ingressIsolated,
     egressIsolated: n.egressIsolated,
     ingressPolicies: n.ingressPolicies,

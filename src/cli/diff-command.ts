@@ -1,10 +1,13 @@
 import { Reachability } from '../analyzer';
-import { STDIN_PATH } from '../analyzer/manifest-loader';
-import { diffFlows, renderDiffMarkdown, renderDiffText } from '../reports';
 import { CommandIo } from './analyze-command';
 import { ParsedArgs, UsageError, outputOption } from './cli-args';
 import { noticeUnmodelled } from './input-notices';
 import { readManifests } from './manifest-input';
+import { allVerdicts, checkInvariantsFile } from '../analyzer/invariant-check';
+import { readInvariantsFile } from '../analyzer/invariant-file';
+import { STDIN_PATH } from '../analyzer/manifest-loader';
+import { diffFlows, renderDiffMarkdown, renderDiffText } from '../reports';
+import { InvariantDiff, diffInvariants, renderInvariantDiff } from '../reports/invariant-report';
 
 /**
  * `cdk8s-netpol diff OLD NEW`: which flows a change opens and which it closes, per pair of pods
@@ -12,14 +15,14 @@ import { readManifests } from './manifest-input';
  */
 
 /** The diff command's options. @internal */
-export const DIFF_VALUE_OPTIONS = ['output'];
+export const DIFF_VALUE_OPTIONS = ['output', 'invariants'];
 
 /** The diff command's boolean flags. @internal */
-export const DIFF_FLAGS = ['help', 'fail-on-open', 'fail-on-change', 'strict'];
+export const DIFF_FLAGS = ['help', 'fail-on-open', 'fail-on-change', 'strict', 'pods'];
 
 /**
  * Runs `diff` on parsed arguments.
- * @returns 1 when `--fail-on-open` and a flow opens, or `--fail-on-change` and anything changes; else 0
+ * @returns 1 when the change breaks an invariant of `--invariants`, `--fail-on-open` and a flow opens, or `--fail-on-change` and anything changes; else 0
  * @internal
  */
 export function runDiff(args: ParsedArgs, io: CommandIo): number {
@@ -29,13 +32,22 @@ export function runDiff(args: ParsedArgs, io: CommandIo): number {
   }
   const [oldPath, newPath] = args.positional;
   if (oldPath === STDIN_PATH && newPath === STDIN_PATH) throw new UsageError(`'${STDIN_PATH}' (standard input) can be one version, not both`);
-  const before = Reachability._fromLoaded(readManifests('diff', [oldPath], args, io));
-  const after = Reachability._fromLoaded(readManifests('diff', [newPath], args, io));
+  const oldObjects = readManifests('diff', [oldPath], args, io);
+  const newObjects = readManifests('diff', [newPath], args, io);
+  const before = Reachability._fromLoaded(oldObjects);
+  const after = Reachability._fromLoaded(newObjects);
   noticeUnmodelled('diff', args, io, [...before.unmodelled, ...after.unmodelled]);
-  const diff = diffFlows(before, after);
-  if (output === 'json') io.out(`${JSON.stringify({ ...diff, unmodelled: { old: before.unmodelled, new: after.unmodelled } }, undefined, 2)}\n`);
-  else if (output === 'markdown') io.out(renderDiffMarkdown(diff));
-  else io.out(renderDiffText(diff));
+  const diff = diffFlows(before, after, { podLevel: args.flags.has('pods') });
+  const invariantsFile = args.options.get('invariants');
+  let invariants: InvariantDiff | undefined;
+  if (invariantsFile !== undefined) {
+    const file = readInvariantsFile(invariantsFile);
+    invariants = diffInvariants(allVerdicts(checkInvariantsFile(oldObjects, file)), allVerdicts(checkInvariantsFile(newObjects, file)));
+  }
+  if (output === 'json') io.out(`${JSON.stringify({ ...diff, unmodelled: { old: before.unmodelled, new: after.unmodelled }, ...(invariants ? { invariants } : {}) }, undefined, 2)}\n`);
+  else if (output === 'markdown') io.out(renderDiffMarkdown(diff) + (invariants ? `\n${renderInvariantDiff(invariants, true)}` : ''));
+  else io.out(renderDiffText(diff) + (invariants ? `\n${renderInvariantDiff(invariants)}` : ''));
   const changed = diff.opened.length + diff.closed.length > 0;
-  return (args.flags.has('fail-on-open') && diff.opened.length > 0) || (args.flags.has('fail-on-change') && changed) ? 1 : 0;
+  const broken = (invariants?.broken.length ?? 0) > 0;
+  return broken || (args.flags.has('fail-on-open') && diff.opened.length > 0) || (args.flags.has('fail-on-change') && changed) ? 1 : 0;
 }

@@ -15,7 +15,7 @@ import { buildExposure, renderExposureMarkdown, renderExposureText } from '../re
 export const EXPOSURE_VALUE_OPTIONS = ['output'];
 
 /** The exposure command's boolean flags. @internal */
-export const EXPOSURE_FLAGS = ['help', 'strict', 'fail-on-flagged'];
+export const EXPOSURE_FLAGS = ['help', 'strict', 'fail-on-flagged', 'pods'];
 
 /**
  * Runs `exposure` on parsed arguments.
@@ -27,7 +27,7 @@ export function runExposure(args: ParsedArgs, io: CommandIo): number {
   if (args.positional.length === 0) throw new UsageError('give at least one manifest file or directory');
   const reach = Reachability._fromLoaded(readManifests('exposure', args.positional, args, io));
   noticeUnmodelled('exposure', args, io, reach.unmodelled);
-  const exposure = buildExposure(reach);
+  const exposure = buildExposure(reach, { podLevel: args.flags.has('pods') });
   if (output === 'json') io.out(`${JSON.stringify({ workloads: exposure, unmodelled: reach.unmodelled }, undefined, 2)}\n`);
   else if (output === 'markdown') io.out(renderExposureMarkdown(exposure));
   else io.out(renderExposureText(exposure));

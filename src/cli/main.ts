@@ -37,14 +37,14 @@ Commands:
            The verdict for one connection and why: for each side the tier, policy and rule that
            decided, the policies isolating it, or the nearest miss. An IP address names the pod
            that has it, else the addresses outside the cluster that hold it.
-  analyze  PATH... [--output text|json|markdown|mermaid|dot|sarif] [--fail-on error|warning|info|never]
+  analyze  PATH... [--output text|json|markdown|mermaid|dot|sarif|proof] [--fail-on error|warning|info|never] [--invariants FILE]
            Every pod's isolation, the allowed flows (between pods, and with the addresses
            outside the cluster) and the guardrails' findings (NP001-NP021), or a picture of them.
   exposure PATH... [--output text|json|markdown] [--fail-on-flagged]
            Per workload, who may connect to it and where it may connect, in the policies' terms
            (every pod of namespace X, every namespace, the internet); flags workloads open to
            the internet or to the whole cluster.
-  diff     OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change]
+  diff     OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change] [--invariants FILE]
            Which flows a change opens and which it closes, per pair of pods (or pod and range
            of addresses outside the cluster) and port.
 
@@ -92,7 +92,15 @@ guardrails' findings (NP001-NP021, each with the objects involved and the fix).
                       (the findings as SARIF 2.1.0, for GitHub code scanning: each at the
                       manifest of the object it names, paths relative to the current folder)
   --report FILE       also write the Markdown report to FILE
+  --invariants FILE   check the invariants of FILE (YAML; schema: schemas/invariants.schema.json
+                      in the package): flows that must never be allowed and flows that must
+                      stay allowed. Each verdict is in every output (in SARIF as INV001); exit 1
+                      when one is violated. --output proof: what FILE declares and each verdict,
+                      then the flows some policy restricts (pods nothing isolates named once)
   --open-flows        in pictures, also draw flows no policy restricts
+  --pods              one row per pod; by default the pods a workload (Deployment,
+                      StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) stamped from its
+                      template are one row named after it (found by ownerReferences)
 ${STRICT_HELP}${FINDING_OPTIONS_HELP}`,
   exposure: `Usage: cdk8s-netpol exposure PATH... [--output text|json|markdown] [--fail-on-flagged] [--strict]
 
@@ -105,8 +113,11 @@ ipBlock of 0.0.0.0/0 or ::/0, a rule without peers, or no isolation), open to th
 (every pod of every namespace), and the same for where it may connect.
   --output F          text (default), json or markdown
   --fail-on-flagged   exit 1 when some workload is flagged
+  --pods              one row per pod; by default the pods a workload (Deployment,
+                      StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) stamped from its
+                      template are one row named after it (found by ownerReferences)
 ${STRICT_HELP}`,
-  diff: `Usage: cdk8s-netpol diff OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change] [--strict]
+  diff: `Usage: cdk8s-netpol diff OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change] [--invariants FILE] [--strict]
 
 Compares two versions of the manifests (files or directories): the flows the new version opens
 and those it closes, per pair of pods and port, and between pods and the addresses outside the
@@ -115,6 +126,11 @@ analyzed in the other as they are.
   --output F          text (default), json or markdown
   --fail-on-open      exit 1 when the change opens a flow (to or from outside the cluster too)
   --fail-on-change    exit 1 when the change opens or closes a flow
+  --pods              one row per pod; by default the pods a workload (Deployment,
+                      StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) stamped from its
+                      template are one row named after it (found by ownerReferences)
+  --invariants FILE   say which invariants of FILE the change breaks and which it restores;
+                      exit 1 when it breaks one
 ${STRICT_HELP}`,
 };
 

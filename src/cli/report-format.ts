@@ -4,16 +4,18 @@ import { Finding } from '../findings/finding';
 /** Renders the analysis report and the findings as readable text. @internal */
 export function formatReportText(report: AnalysisReport, findings: Finding[]): string {
   const lines: string[] = [];
-  lines.push(`Pods: ${report.pods.length}, NetworkPolicies: ${report.policies.length}`, '', 'Isolation:');
+  const podCount = report.pods.reduce((n, p) => n + p.pods.length, 0);
+  const rows = podCount === report.pods.length ? `Pods: ${podCount}` : `Workloads: ${report.pods.length} (${podCount} pods)`;
+  lines.push(`${rows}, NetworkPolicies: ${report.policies.length}`, '', 'Isolation:');
   for (const p of report.pods) {
-    lines.push(`  ${p.pod}`);
+    lines.push(`  ${p.pod}${p.pods.length > 1 ? ` (${p.pods.length} pods)` : ''}`);
     lines.push(`    ingress: ${p.ingressIsolated ? `isolated by ${p.ingressPolicies.join(', ')}` : 'NOT isolated (all ingress allowed)'}`);
     lines.push(`    egress:  ${p.egressIsolated ? `isolated by ${p.egressPolicies.join(', ')}` : 'NOT isolated (all egress allowed)'}`);
   }
   const flow = (f: FlowReport): string => `  ${f.from} -> ${f.to}: ${f.unrestricted ? 'every port (unrestricted)' : f.summary}`;
   const podFlows = report.flows.filter((f) => !f.external);
   const externalFlows = report.flows.filter((f) => f.external);
-  lines.push('', `Allowed flows between different pods: ${podFlows.length}`, ...podFlows.map(flow));
+  lines.push('', `Allowed flows between different ${podCount === report.pods.length ? 'pods' : 'workloads'}: ${podFlows.length}`, ...podFlows.map(flow));
   lines.push('', `Allowed flows with addresses outside the cluster: ${externalFlows.length} (external nodes: ${report.externals.join('; ')})`, ...externalFlows.map(flow));
   lines.push('', `Findings: ${findings.length}`);
   for (const f of findings) lines.push(`  [${f.severity}] ${f.id}: ${f.message}. Fix: ${f.fix}`);

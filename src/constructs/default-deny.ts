@@ -1,9 +1,12 @@
 import { Construct } from 'constructs';
+import { NetworkPolicyInvariants } from './network-policy-invariants';
 import { PolicyDirection } from './policy-direction';
 import { PolicyRegistry } from './policy-registry';
 import { scopeTarget } from './scope-target';
 import { DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid } from '../vocabulary/errors';
+import { Invariant } from '../vocabulary/invariant';
+import { Peer } from '../vocabulary/peer';
 import { Workload } from '../vocabulary/workload';
 
 /**
@@ -44,7 +47,9 @@ export interface DefaultDenyProps {
  * flows some policy allows get through. Denying egress keeps DNS working unless `dns` says otherwise.
  *
  * Renders into the namespace-wide policy `all-pods-netpol` (or the workload's policy), together with
- * whatever else is allowed for the same pods.
+ * whatever else is allowed for the same pods. When it denies egress it declares the invariant that
+ * the pods keep reaching DNS, so synth fails if another policy takes DNS away (see
+ * {@link NetworkPolicyInvariants}).
  *
  * @example
  * new DefaultDeny(chart, 'deny', { namespace: 'shop' });
@@ -73,8 +78,20 @@ export class DefaultDeny extends Construct {
     }
     this.workload = scopeTarget(this, props.namespace, props.workload);
     const registry = PolicyRegistry.of(this);
+    const dns = props.dns ?? DnsResolver.kubeDns();
     for (const direction of directions) {
-      registry.isolate(this, this.workload, direction, props.dns ?? DnsResolver.kubeDns());
+      registry.isolate(this, this.workload, direction, dns);
+    }
+    if (directions.includes(PolicyDirection.EGRESS) && !dns.isNone) {
+      const pods = this.workload._resolve(this);
+      new NetworkPolicyInvariants(this, 'Invariants', {
+        invariants: dns._rules().map((rule) => Invariant.alwaysAllowed({
+          name: `${pods.namespace}/${pods.name} keeps reaching DNS (${dns.name}: ${rule.peer})`,
+          from: [Peer.workload(this.workload)],
+          to: [rule.peer],
+          ports: rule.ports,
+        })),
+      });
     }
   }
 }

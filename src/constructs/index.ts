@@ -6,3 +6,4 @@ export * from './allow-dns-egress';
 export * from './three-tier-app';
 export * from './zero-trust-namespace';
 export * from './owned-namespaces';
+export * from './network-policy-invariants';

@@ -5,6 +5,7 @@ import { FlowRequest, reportFlowRequests } from './flow-requests';
 import { PolicyDirection } from './policy-direction';
 import { DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid } from '../vocabulary/errors';
+import { FlowSpec, endpointFromEntry } from '../vocabulary/invariant';
 import { compare, LabelSelector } from '../vocabulary/label-selector';
 import { Peer, ResolvedPeer } from '../vocabulary/peer';
 import { Port } from '../vocabulary/port';
@@ -16,9 +17,16 @@ type PortSet = Port[] | 'all';
 /** A resolver's rules, resolved for one workload. */
 type DnsRules = { peer: ResolvedPeer; ports: Port[] }[];
 
+/** A peer of a rule, its ports, and the constructs that asked for it. */
+interface PeerRule {
+  readonly peer: ResolvedPeer;
+  readonly ports: PortSet;
+  readonly requesters: readonly IConstruct[];
+}
+
 interface DirectionRules {
   isolated: boolean;
-  readonly peers: Map<string, { peer: ResolvedPeer; ports: PortSet }>;
+  readonly peers: Map<string, PeerRule>;
 }
 
 /** Everything declared about one workload: the source of one NetworkPolicy. */
@@ -95,6 +103,9 @@ export class PolicyRegistry {
   /** Resolved resolver rules, per resolver and resolution context (see `dnsRulesFor`). */
   private readonly resolvedDns = new Map<DnsResolver, Map<string, { key: string; rules: DnsRules }>>();
 
+  /** The constructs that asked for each rendered rule, by `namespace/name|Direction|index`. */
+  private readonly origins = new Map<string, readonly IConstruct[]>();
+
   /** The top-level chart of the app that is each namespace, if any (see `namespaceChart`). */
   private readonly namespaceCharts = new Map<string, Chart | undefined>();
   /** How many children the root had when `namespaceCharts` was filled: a new chart clears it. */
@@ -169,11 +180,50 @@ export class PolicyRegistry {
     this.keepDns(requester, this.ownTarget(requester, workload._resolve(requester)), dns, true);
   }
 
+  /**
+   * Every flow the app's constructs declared (both sides of a flow count once), in the invariants
+   * file format, with the constructs that declared it.
+   */
+  public declaredFlows(): DeclaredFlow[] {
+    const flows = new Map<string, DeclaredFlow>();
+    for (const target of this.targets.values()) {
+      const namespace = target.workload.namespace;
+      const self = endpointFromEntry({ podSelector: target.workload.selector.toJson() }, namespace);
+      for (const [direction, rules] of [['Ingress', target.ingress], ['Egress', target.egress]] as const) {
+        for (const { peer, ports, requesters } of rules.peers.values()) {
+          const other = endpointFromEntry(peer.render(namespace), namespace);
+          const flow: FlowSpec = {
+            from: [direction === 'Ingress' ? other : self],
+            to: [direction === 'Ingress' ? self : other],
+            ...(ports === 'all' ? {} : { ports: [...ports].sort((a, b) => compare(portSortKey(a), portSortKey(b))).map((p) => p.toJson()) }),
+          };
+          const key = JSON.stringify(flow);
+          const by = requesters.map((r) => r.node.path);
+          const known = flows.get(key);
+          flows.set(key, { flow, declaredBy: [...new Set([...(known?.declaredBy ?? []), ...by])] });
+        }
+      }
+    }
+    return [...flows.values()];
+  }
+
+  /**
+   * The constructs that asked for a rule of a policy this registry rendered (the rule's peers may come
+   * from several), or undefined when it rendered no such rule.
+   * @param policy the policy, as `namespace/name`
+   * @param direction `Ingress` or `Egress`
+   * @param ruleIndex the rule's index in the policy's list for the direction
+   */
+  public ruleOrigins(policy: string, direction: string, ruleIndex: number): readonly IConstruct[] | undefined {
+    return this.origins.get(`${policy}|${direction}|${ruleIndex}`);
+  }
+
   private grant(requester: IConstruct, target: Target, direction: PolicyDirection, peer: ResolvedPeer, ports: Port[], dns: DnsResolver): void {
     const rules = this.rules(target, direction);
     rules.isolated = true;
     const existing = rules.peers.get(peer.key);
-    rules.peers.set(peer.key, { peer: existing?.peer ?? this.shared(peer), ports: mergePorts(existing?.ports ?? [], ports) });
+    const requesters = !existing ? [requester] : existing.requesters.includes(requester) ? existing.requesters : [...existing.requesters, requester];
+    rules.peers.set(peer.key, { peer: existing?.peer ?? this.shared(peer), ports: mergePorts(existing?.ports ?? [], ports), requesters });
     if (direction === PolicyDirection.EGRESS) this.keepDns(requester, target, dns, false);
   }
 
@@ -349,7 +399,9 @@ export class PolicyRegistry {
         for (const { peer, ports } of rules) {
           const allowed = namespaceWide?.get(peer.key)?.ports ?? [];
           const missing = allowed === 'all' ? [] : ports.filter((port) => !allowed.some((p) => port.isCoveredBy(p)));
-          if (missing.length > 0) egressPeers.set(peer.key, { peer, ports: mergePorts(egressPeers.get(peer.key)?.ports ?? [], missing) });
+          const known = egressPeers.get(peer.key);
+          if (missing.length === 0) continue;
+          egressPeers.set(peer.key, { peer, ports: mergePorts(known?.ports ?? [], missing), requesters: known?.requesters ?? [] });
         }
       }
     }
@@ -359,14 +411,23 @@ export class PolicyRegistry {
     ];
     const ingress = renderRules(target.ingress.peers, namespace, 'from');
     const egress = renderRules(egressPeers, namespace, 'to');
+    for (const [direction, rules] of [['Ingress', ingress], ['Egress', egress]] as const) {
+      rules.forEach((rule, index) => this.origins.set(`${namespace}/${target.name}|${direction}|${index}`, rule.requesters));
+    }
     return {
       podSelector: target.workload.selector.toJson(),
       policyTypes,
-      ...(ingress.length > 0 ? { ingress } : {}),
-      ...(egress.length > 0 ? { egress } : {}),
+      ...(ingress.length > 0 ? { ingress: ingress.map((r) => r.rule) } : {}),
+      ...(egress.length > 0 ? { egress: egress.map((r) => r.rule) } : {}),
     };
   }
 
+}
+
+/** A flow some constructs declared, and their paths. @internal */
+export interface DeclaredFlow {
+  readonly flow: FlowSpec;
+  readonly declaredBy: string[];
 }
 
 const REGISTRIES = new WeakMap<IConstruct, PolicyRegistry>();
@@ -386,20 +447,27 @@ function mergePorts(existing: PortSet, more: Port[]): PortSet {
   return merged;
 }
 
-/** Groups peers with the same ports into one rule each: the fewest rules for exactly these pairs. */
-function renderRules(peers: Map<string, { peer: ResolvedPeer; ports: PortSet }>, namespace: string, side: 'from' | 'to'): any[] {
-  const groups = new Map<string, { ports: PortSet; peers: ResolvedPeer[] }>();
-  for (const { peer, ports } of peers.values()) {
+/**
+ * Groups peers with the same ports into one rule each: the fewest rules for exactly these pairs; with
+ * each rule, the constructs that asked for its peers.
+ */
+function renderRules(peers: Map<string, PeerRule>, namespace: string, side: 'from' | 'to'): { rule: any; requesters: IConstruct[] }[] {
+  const groups = new Map<string, { ports: PortSet; peers: ResolvedPeer[]; requesters: Set<IConstruct> }>();
+  for (const { peer, ports, requesters } of peers.values()) {
     const portsKey = ports === 'all' ? 'all' : ports.map(portSortKey).sort().join(',');
-    const group = groups.get(portsKey) ?? { ports, peers: [] };
+    const group = groups.get(portsKey) ?? { ports, peers: [], requesters: new Set() };
     group.peers.push(peer);
+    for (const r of requesters) group.requesters.add(r);
     groups.set(portsKey, group);
   }
   return [...groups.entries()]
     .sort(([a], [b]) => compare(a, b))
     .map(([, group]) => ({
-      [side]: group.peers.sort((a, b) => compare(a.key, b.key)).map((p) => p.render(namespace)),
-      ...(group.ports === 'all' ? {} : { ports: [...group.ports].sort((a, b) => compare(portSortKey(a), portSortKey(b))).map((p) => p.toJson()) }),
+      rule: {
+        [side]: group.peers.sort((a, b) => compare(a.key, b.key)).map((p) => p.render(namespace)),
+        ...(group.ports === 'all' ? {} : { ports: [...group.ports].sort((a, b) => compare(portSortKey(a), portSortKey(b))).map((p) => p.toJson()) }),
+      },
+      requesters: [...group.requesters],
     }));
 }
 

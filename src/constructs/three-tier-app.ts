@@ -2,9 +2,11 @@ import { Construct } from 'constructs';
 import { AllowFrom } from './allow-from';
 import { AllowTo } from './allow-to';
 import { DefaultDeny } from './default-deny';
+import { NetworkPolicyInvariants } from './network-policy-invariants';
 import { checkNamespaceProp, scopeTarget } from './scope-target';
 import { DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid, show } from '../vocabulary/errors';
+import { FlowExemption, Invariant } from '../vocabulary/invariant';
 import { Peer } from '../vocabulary/peer';
 import { Port } from '../vocabulary/port';
 import { Workload } from '../vocabulary/workload';
@@ -165,7 +167,10 @@ export interface ThreeTierAppProps {
  * - the backend to the database on 5432;
  * - every tier to the DNS resolver.
  *
- * The database reaches nothing else, and the frontend cannot reach the database. The tiers may share a
+ * The database reaches nothing else, and the frontend cannot reach the database: the app declares these
+ * as invariants (the frontend never reaches the database, the database reaches nothing but DNS,
+ * nothing but the ingress reaches the frontend), so synth fails when another policy of the app opens
+ * one of these flows, naming the rule that does (see {@link NetworkPolicyInvariants}). The tiers may share a
  * namespace or each have their own (a tier that is every pod of a namespace must have it to itself).
  * Other pods of those namespaces are left alone: isolate them too with a {@link ZeroTrustNamespace},
  * without `allowWithinNamespace` where tiers share a namespace: policies add up, so traffic allowed
@@ -212,12 +217,9 @@ export class ThreeTierApp extends Construct {
     for (const [tier, workload] of tiers) {
       new DefaultDeny(this, `${title(tier)}Deny`, { workload, dns });
     }
-    new AllowFrom(this, 'IngressToFrontend', {
-      to: this.frontend,
-      from: props.ingressPeers ?? [Peer.namespace(props.ingressControllerNamespace ?? 'ingress-nginx')],
-      ports: props.frontendPorts ?? [Port.HTTP, Port.HTTPS],
-      dns,
-    });
+    const ingressPeers = props.ingressPeers ?? [Peer.namespace(props.ingressControllerNamespace ?? 'ingress-nginx')];
+    const frontendPorts = props.frontendPorts ?? [Port.HTTP, Port.HTTPS];
+    new AllowFrom(this, 'IngressToFrontend', { to: this.frontend, from: ingressPeers, ports: frontendPorts, dns });
     new AllowFrom(this, 'FrontendToBackend', { to: this.backend, from: [Peer.workload(this.frontend)], ports: props.backendPorts ?? [Port.tcp(8080)], dns });
     new AllowFrom(this, 'BackendToDatabase', { to: this.database, from: [Peer.workload(this.backend)], ports: props.databasePorts ?? [Port.POSTGRES], dns });
 
@@ -240,6 +242,20 @@ export class ThreeTierApp extends Construct {
         dns,
       });
     }
+
+    const [frontend, database] = [Peer.workload(this.frontend), Peer.workload(this.database)];
+    const toFrontend: FlowExemption[] = [
+      { from: ingressPeers, ports: frontendPorts },
+      ...(props.extraIngress ?? []).filter((e) => e.tier === Tier.FRONTEND).map((e) => ({ from: e.from, ports: e.ports })),
+    ];
+    const fromDatabase: FlowExemption[] = dns._rules().map((rule) => ({ to: [rule.peer], ports: rule.ports }));
+    new NetworkPolicyInvariants(this, 'Invariants', {
+      invariants: [
+        Invariant.neverAllowed({ name: 'the frontend never reaches the database', from: [frontend], to: [database] }),
+        Invariant.neverAllowed({ name: `the database reaches nothing but ${dns.isNone ? 'itself' : 'DNS'}`, from: [database], except: fromDatabase }),
+        Invariant.neverAllowed({ name: 'nothing but the ingress reaches the frontend', to: [frontend], except: toFrontend }),
+      ],
+    });
   }
 
   /**

@@ -1,1 +1,2 @@
 export * from './network-policy-guardrails';
+export * from './invariant-guard';

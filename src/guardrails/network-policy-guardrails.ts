@@ -137,6 +137,11 @@ export class NetworkPolicyGuardrails extends Construct {
     return [...this.accepted];
   }
 
+  /** The pods declared to the guardrails, which the app's invariants are checked with too. @internal */
+  public get _pods(): PodDeclaration[] {
+    return [...(this.props.pods ?? [])];
+  }
+
   /** The findings that remain after suppressions, most severe first. Synthesizes the charts. */
   public findings(): Finding[] {
     return this.analyze().result.active;

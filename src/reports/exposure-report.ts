@@ -1,3 +1,4 @@
+import { RowOptions, workloadRows } from './workload-rows';
 import { Reachability } from '../analyzer';
 import { ClusterModel, Direction, PeerModel, PodModel, PortRuleModel, RuleModel } from '../analyzer/cluster-model';
 import { Selector, formatSelector, selectorMatches } from '../analyzer/label-matcher';
@@ -129,12 +130,12 @@ function flags(ingress: DirectionExposure, egress: DirectionExposure): string[] 
   return out;
 }
 
-/** Every workload's exposure, in the order of `Reachability.pods`. @internal */
-export function buildExposure(reach: Reachability): WorkloadExposure[] {
-  return reach._model.pods.map((pod, i) => {
-    const ingress = sideExposure(reach, i, 'Ingress');
-    const egress = sideExposure(reach, i, 'Egress');
-    return { workload: pod.id, kind: pod.kind === 'Declared' ? 'Pod' : pod.kind, ingress, egress, flags: flags(ingress, egress) };
+/** Every workload's exposure (or every pod's, with `podLevel`), in input order. @internal */
+export function buildExposure(reach: Reachability, options: RowOptions = {}): WorkloadExposure[] {
+  return workloadRows(reach, options).map((row) => {
+    const ingress = sideExposure(reach, row.pod, 'Ingress');
+    const egress = sideExposure(reach, row.pod, 'Egress');
+    return { workload: row.id, kind: row.kind, ingress, egress, flags: flags(ingress, egress) };
   });
 }
 

@@ -1,5 +1,6 @@
 import { PortRange, Reachability } from '../analyzer';
 import { portLabel } from './flow-graph';
+import { RowOptions, workloadRows } from './workload-rows';
 import { allowedPortRanges } from '../analyzer/allowed-ports';
 import { PodModel } from '../analyzer/cluster-model';
 import { ExternalModel, externalHoldsIp, splitAddressSpace, wholeSpace } from '../analyzer/external-nodes';
@@ -46,52 +47,63 @@ export interface FlowChange {
 export interface FlowDiff {
   readonly opened: FlowChange[];
   readonly closed: FlowChange[];
-  /** Pods only the old version holds (analyzed in the new one as they were). */
+  /** Workloads (or pods) only the old version holds (analyzed in the new one as they were). */
   readonly podsOnlyInOld: string[];
-  /** Pods only the new version holds (analyzed in the old one as they are). */
+  /** Workloads (or pods) only the new version holds (analyzed in the old one as they are). */
   readonly podsOnlyInNew: string[];
 }
 
-function addMissing(reach: Reachability, pods: readonly PodModel[]): string[] {
-  const added: string[] = [];
-  for (const pod of pods) {
-    if (reach._model.pod(pod.id)) continue;
-    const ports = pod.ports.map((p) => ({ ...p }));
-    reach.addPod({ namespace: pod.namespace, name: pod.name, labels: { ...pod.labels }, ports, ips: pod.ips.map((i) => i.text) });
-    added.push(pod.id);
-  }
-  return added;
+/** A row of the diff and, in each version, the pod that stands for it. */
+interface DiffRow {
+  readonly id: string;
+  readonly oldPod: string;
+  readonly newPod: string;
 }
 
+/** Adds to `reach` a pod as another version has it, unless a pod of that name is there; returns its id. */
+function addMissing(reach: Reachability, pod: PodModel): string {
+  if (!reach._model.pod(pod.id)) {
+    const ports = pod.ports.map((p) => ({ ...p }));
+    reach.addPod({ namespace: pod.namespace, name: pod.name, labels: { ...pod.labels }, ports, ips: pod.ips.map((i) => i.text) });
+  }
+  return pod.id;
+}
 
 /**
- * Compares two versions. Pods missing from one version are added to it (with `addPod`) as the
- * other version has them.
+ * Compares two versions, workload by workload (pods stamped from one template are one row,
+ * named after the workload, so a Deployment's pods compare across ReplicaSet hashes), or pod by
+ * pod with `podLevel`. A row missing from one version is added to it (with `addPod`) as the other
+ * version has it.
  * @internal
  */
-export function diffFlows(oldReach: Reachability, newReach: Reachability): FlowDiff {
-  const oldPods = [...oldReach._model.pods];
-  const podsOnlyInOld = addMissing(newReach, oldPods);
-  const podsOnlyInNew = addMissing(oldReach, newReach._model.pods.filter((p) => !podsOnlyInOld.includes(p.id)));
-  const ids = [...oldPods.map((p) => p.id), ...podsOnlyInNew];
+export function diffFlows(oldReach: Reachability, newReach: Reachability, options: RowOptions = {}): FlowDiff {
+  const podId = (reach: Reachability) => (index: number): string => reach._model.pods[index].id;
+  const oldRows = new Map(workloadRows(oldReach, options).map((r) => [r.id, podId(oldReach)(r.pod)]));
+  const newRows = new Map(workloadRows(newReach, options).map((r) => [r.id, podId(newReach)(r.pod)]));
+  const podsOnlyInOld = [...oldRows.keys()].filter((id) => !newRows.has(id));
+  const podsOnlyInNew = [...newRows.keys()].filter((id) => !oldRows.has(id));
+  const rows: DiffRow[] = [
+    ...[...oldRows].map(([id, oldPod]) => ({ id, oldPod, newPod: newRows.get(id) ?? addMissing(newReach, oldReach._model.pod(oldPod)!) })),
+    ...podsOnlyInNew.map((id) => ({ id, oldPod: addMissing(oldReach, newReach._model.pod(newRows.get(id)!)!), newPod: newRows.get(id)! })),
+  ];
   const opened: FlowChange[] = [];
   const closed: FlowChange[] = [];
   const oldIndex = new Map(oldReach.pods.map((id, i) => [id, i]));
   const newIndex = new Map(newReach.pods.map((id, i) => [id, i]));
   const oldTable = oldReach._portTable;
   const newTable = newReach._portTable;
-  for (const from of ids) {
-    for (const to of ids) {
+  for (const from of rows) {
+    for (const to of rows) {
       if (from === to) continue;
-      const was = oldTable.allowedAt(oldIndex.get(from)!, oldIndex.get(to)!);
-      const now = newTable.allowedAt(newIndex.get(from)!, newIndex.get(to)!);
+      const was = oldTable.allowedAt(oldIndex.get(from.oldPod)!, oldIndex.get(to.oldPod)!);
+      const now = newTable.allowedAt(newIndex.get(from.newPod)!, newIndex.get(to.newPod)!);
       const more = subtractPortRanges(now, was);
       const less = subtractPortRanges(was, now);
-      if (more.length > 0) opened.push({ from, to, ports: more, label: portLabel(more) });
-      if (less.length > 0) closed.push({ from, to, ports: less, label: portLabel(less) });
+      if (more.length > 0) opened.push({ from: from.id, to: to.id, ports: more, label: portLabel(more) });
+      if (less.length > 0) closed.push({ from: from.id, to: to.id, ports: less, label: portLabel(less) });
     }
   }
-  const external = diffExternalFlows(new VersionPorts(oldReach), new VersionPorts(newReach), ids);
+  const external = diffExternalFlows(new VersionPorts(oldReach), new VersionPorts(newReach), rows);
   // A flow with addresses outside the cluster first: the change most likely to expose a workload.
   return { opened: [...external.opened, ...opened], closed: [...external.closed, ...closed], podsOnlyInOld, podsOnlyInNew };
 }
@@ -142,22 +154,22 @@ interface RangeChange {
   readonly ports: readonly PortRange[];
 }
 
-function diffExternalFlows(before: VersionPorts, after: VersionPorts, pods: readonly string[]): { opened: FlowChange[]; closed: FlowChange[] } {
+function diffExternalFlows(before: VersionPorts, after: VersionPorts, rows: readonly DiffRow[]): { opened: FlowChange[]; closed: FlowChange[] } {
   const ranges = splitAddressSpace([...before.cidrs, ...after.cidrs]);
   const opened: FlowChange[] = [];
   const closed: FlowChange[] = [];
   for (const outbound of [true, false]) {
-    for (const pod of pods) {
+    for (const row of rows) {
       const more: RangeChange[] = [];
       const less: RangeChange[] = [];
       for (const range of ranges) {
-        const was = before.ports(pod, before.nodeOf(range), outbound);
-        const now = after.ports(pod, after.nodeOf(range), outbound);
+        const was = before.ports(row.oldPod, before.nodeOf(range), outbound);
+        const now = after.ports(row.newPod, after.nodeOf(range), outbound);
         more.push({ range, ports: subtractPortRanges(now, was) });
         less.push({ range, ports: subtractPortRanges(was, now) });
       }
-      opened.push(...externalChanges(pod, outbound, more, (r) => after.nodeOf(r)));
-      closed.push(...externalChanges(pod, outbound, less, (r) => before.nodeOf(r)));
+      opened.push(...externalChanges(row.id, outbound, more, (r) => after.nodeOf(r)));
+      closed.push(...externalChanges(row.id, outbound, less, (r) => before.nodeOf(r)));
     }
   }
   return { opened, closed };
@@ -221,8 +233,8 @@ export function renderDiffText(diff: FlowDiff): string {
   for (const c of diff.opened) lines.push(`  + ${describeChange(c, 'was already allowed')}: ${c.label}`);
   lines.push(countLine('Flows closed', diff.closed));
   for (const c of diff.closed) lines.push(`  - ${describeChange(c, 'stays allowed')}: ${c.label}`);
-  if (diff.podsOnlyInOld.length) lines.push(`Pods only in OLD: ${diff.podsOnlyInOld.join(', ')}`);
-  if (diff.podsOnlyInNew.length) lines.push(`Pods only in NEW: ${diff.podsOnlyInNew.join(', ')}`);
+  if (diff.podsOnlyInOld.length) lines.push(`Only in OLD: ${diff.podsOnlyInOld.join(', ')}`);
+  if (diff.podsOnlyInNew.length) lines.push(`Only in NEW: ${diff.podsOnlyInNew.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -240,7 +252,7 @@ export function renderDiffMarkdown(diff: FlowDiff): string {
   };
   table('Opened', diff.opened);
   table('Closed', diff.closed);
-  if (diff.podsOnlyInOld.length) lines.push(`Pods only in the old version: ${diff.podsOnlyInOld.join(', ')}.`, '');
-  if (diff.podsOnlyInNew.length) lines.push(`Pods only in the new version: ${diff.podsOnlyInNew.join(', ')}.`, '');
+  if (diff.podsOnlyInOld.length) lines.push(`Only in the old version: ${diff.podsOnlyInOld.join(', ')}.`, '');
+  if (diff.podsOnlyInNew.length) lines.push(`Only in the new version: ${diff.podsOnlyInNew.join(', ')}.`, '');
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -1,3 +1,4 @@
+import { RowOptions, workloadRows } from './workload-rows';
 import { PortRange, Reachability, formatPortRanges } from '../analyzer';
 
 /**
@@ -7,7 +8,7 @@ import { PortRange, Reachability, formatPortRanges } from '../analyzer';
  * itself).
  */
 
-/** A pod in the graph. @internal */
+/** A workload (or a pod) in the graph. @internal */
 export interface FlowNode {
   /** `namespace/name`. */
   readonly id: string;
@@ -15,6 +16,8 @@ export interface FlowNode {
   readonly name: string;
   /** `Deployment`, `Pod`, … */
   readonly kind: string;
+  /** The pods it stands for, as `namespace/name` (one for a pod or a workload object). */
+  readonly pods: string[];
   readonly ingressIsolated: boolean;
   readonly egressIsolated: boolean;
   readonly ingressPolicies: string[];
@@ -77,16 +80,21 @@ export function drawnExternals(graph: FlowGraph, edges: readonly FlowEdge[]): st
   return graph.externals.filter((e) => used.has(e));
 }
 
-/** Builds the graph with the analyzer's allowed ports for every ordered pair. @internal */
-export function buildFlowGraph(reachability: Reachability): FlowGraph {
-  const model = reachability._model;
-  const nodes: FlowNode[] = model.pods.map((pod, i) => {
-    const isolation = reachability._isolationAt(i);
+/**
+ * Builds the graph with the analyzer's allowed ports for every ordered pair: one node per
+ * workload (pods stamped from one template together), or per pod with `podLevel`.
+ * @internal
+ */
+export function buildFlowGraph(reachability: Reachability, options: RowOptions = {}): FlowGraph {
+  const rows = workloadRows(reachability, options);
+  const nodes: FlowNode[] = rows.map((row) => {
+    const isolation = reachability._isolationAt(row.pod);
     return {
-      id: pod.id,
-      namespace: pod.namespace,
-      name: pod.name,
-      kind: pod.kind === 'Declared' ? 'Pod' : pod.kind,
+      id: row.id,
+      namespace: row.namespace,
+      name: row.name,
+      kind: row.kind,
+      pods: row.pods,
       ingressIsolated: isolation.ingressIsolated,
       egressIsolated: isolation.egressIsolated,
       ingressPolicies: isolation.ingressPolicies,
@@ -100,16 +108,17 @@ export function buildFlowGraph(reachability: Reachability): FlowGraph {
   };
   nodes.forEach((from, i) => {
     nodes.forEach((to, j) => {
-      if (i !== j) edge(from.id, to.id, table.allowedAt(i, j), !from.egressIsolated && !to.ingressIsolated, false);
+      if (i !== j) edge(from.id, to.id, table.allowedAt(rows[i].pod, rows[j].pod), !from.egressIsolated && !to.ingressIsolated, false);
     });
   });
   // External nodes follow the pods in the engine's endpoints; nothing isolates them.
   const externals = reachability.externals;
-  nodes.forEach((pod, i) => {
-    externals.forEach((external, k) => edge(pod.id, external, table.allowedAt(i, nodes.length + k), !pod.egressIsolated, true));
+  const firstExternal = reachability.pods.length;
+  nodes.forEach((node, i) => {
+    externals.forEach((external, k) => edge(node.id, external, table.allowedAt(rows[i].pod, firstExternal + k), !node.egressIsolated, true));
   });
-  nodes.forEach((pod, i) => {
-    externals.forEach((external, k) => edge(external, pod.id, table.allowedAt(nodes.length + k, i), !pod.ingressIsolated, true));
+  nodes.forEach((node, i) => {
+    externals.forEach((external, k) => edge(external, node.id, table.allowedAt(firstExternal + k, rows[i].pod), !node.ingressIsolated, true));
   });
   const namespaces = [...new Set(nodes.map((n) => n.namespace))];
   return { nodes, externals, edges, namespaces };

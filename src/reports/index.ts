@@ -5,3 +5,4 @@ export * from './markdown-report';
 export * from './flow-diff';
 export * from './sarif-report';
 export * from './exposure-report';
+export * from './workload-rows';

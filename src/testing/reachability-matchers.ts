@@ -8,7 +8,10 @@ import { Port } from '../vocabulary/port';
  *   import 'cdk8s-netpol/lib/testing';
  *   expect(reachability).toAllow('shop/web', 'shop/api', Port.tcp(8080));
  *   expect(chart).toDeny('shop/web', 'shop/db', Port.POSTGRES);
- *   expect(reachability).toAllowOnly('shop/web', Port.tcp(8080), ['shop/api']);
+ *   // Outbound: on 5432, shop/api reaches shop/db and nothing else.
+ *   expect(reachability).toAllowOnlyDestinations('shop/api', Port.POSTGRES, ['shop/db']);
+ *   // Inbound: on 5432, only shop/api reaches shop/db.
+ *   expect(reachability).toAllowOnlySources('shop/db', Port.POSTGRES, ['shop/api']);
  *
  * The received value is a `Reachability` or a cdk8s Chart (analyzed with `Reachability.fromChart`).
  */
@@ -21,7 +24,20 @@ declare global {
       toAllow(from: string, to: string, port: Port): R;
       /** The source may not connect to the destination on the port. */
       toDeny(from: string, to: string, port: Port): R;
-      /** On the port, the source may connect to exactly these pods (besides itself). */
+      /**
+       * Outbound: on the port, `from` may connect to exactly these destinations (besides itself),
+       * among every pod and every external node (addresses outside the cluster).
+       */
+      toAllowOnlyDestinations(from: string, port: Port, destinations: string[]): R;
+      /**
+       * Inbound: on the port, exactly these sources (besides itself) may connect to `to`, among
+       * every pod and every external node (addresses outside the cluster).
+       */
+      toAllowOnlySources(to: string, port: Port, sources: string[]): R;
+      /**
+       * Outbound, among pods only: on the port, `from` may connect to exactly these pods (besides itself).
+       * @deprecated read in the wrong direction by many; use toAllowOnlyDestinations (outbound) or toAllowOnlySources (inbound)
+       */
       toAllowOnly(from: string, port: Port, destinations: string[]): R;
     }
   }
@@ -55,6 +71,37 @@ function judge(received: unknown, matcher: string, from: string, to: string, por
   };
 }
 
+/**
+ * Whether exactly `expected` (besides `subject` itself) among `candidates` connect with `subject` on
+ * the port: as destinations `subject` reaches, or as sources that reach `subject`.
+ */
+function judgeOnly(reach: Reachability, side: 'destinations' | 'sources', subject: string, port: Port, expected: string[], candidates: string[]): MatcherResult {
+  const self = reach.resolve(subject);
+  const flow = (other: string): [string, string] => (side === 'destinations' ? [self, other] : [other, self]);
+  const wanted = new Set(expected.map((e) => reach.resolve(e)));
+  // A named port resolves on the destination's container ports: an address outside the cluster has none.
+  const external = new Set(reach.externals);
+  const probed = side === 'destinations' && port.name !== undefined ? candidates.filter((c) => !external.has(c)) : candidates;
+  const actual = probed.filter((other) => other !== self && reach.explain(...flow(other), port).allowed);
+  const unexpected = actual.filter((other) => !wanted.has(other));
+  const missing = [...wanted].filter((other) => other !== self && !actual.includes(other));
+  const pass = unexpected.length === 0 && missing.length === 0;
+  const details = [
+    ...unexpected.map((other) => `unexpectedly allowed:\n${indent(reach.explain(...flow(other), port).text)}`),
+    ...missing.map((other) => `unexpectedly denied:\n${indent(reach.explain(...flow(other), port).text)}`),
+  ];
+  const claim = side === 'destinations'
+    ? (list: string) => `${self} to reach exactly ${list} on ${String(port)}`
+    : (list: string) => `exactly ${list} to reach ${self} on ${String(port)}`;
+  const found = side === 'destinations' ? `it reaches ${JSON.stringify(actual)}` : `${JSON.stringify(actual)} reach it`;
+  return {
+    pass,
+    message: () => (pass
+      ? `expected not ${claim(JSON.stringify([...wanted]))}, but that is what is allowed`
+      : `expected ${claim(JSON.stringify([...wanted]))}, but ${found}.\n${details.join('\n')}`),
+  };
+}
+
 /** The matchers, for `expect.extend`. Importing this module installs them when `expect` exists. */
 export const reachabilityMatchers = {
   toAllow(received: unknown, from: string, to: string, port: Port): MatcherResult {
@@ -65,24 +112,19 @@ export const reachabilityMatchers = {
     return judge(received, 'toDeny', from, to, port, false);
   },
 
+  toAllowOnlyDestinations(received: unknown, from: string, port: Port, destinations: string[]): MatcherResult {
+    const reach = reachabilityOf(received, 'toAllowOnlyDestinations');
+    return judgeOnly(reach, 'destinations', from, port, destinations, [...reach.pods, ...reach.externals]);
+  },
+
+  toAllowOnlySources(received: unknown, to: string, port: Port, sources: string[]): MatcherResult {
+    const reach = reachabilityOf(received, 'toAllowOnlySources');
+    return judgeOnly(reach, 'sources', to, port, sources, [...reach.pods, ...reach.externals]);
+  },
+
   toAllowOnly(received: unknown, from: string, port: Port, destinations: string[]): MatcherResult {
     const reach = reachabilityOf(received, 'toAllowOnly');
-    const source = reach.explain(from, from, port).from;
-    const expected = new Set(destinations.map((d) => reach.explain(from, d, port).to));
-    const actual = reach.pods.filter((to) => to !== source && reach.isAllowed(source, to, port));
-    const unexpected = actual.filter((to) => !expected.has(to));
-    const missing = [...expected].filter((to) => to !== source && !actual.includes(to));
-    const pass = unexpected.length === 0 && missing.length === 0;
-    const details = [
-      ...unexpected.map((to) => `unexpectedly allowed:\n${indent(reach.explain(source, to, port).text)}`),
-      ...missing.map((to) => `unexpectedly denied:\n${indent(reach.explain(source, to, port).text)}`),
-    ];
-    return {
-      pass,
-      message: () => (pass
-        ? `expected ${source} to reach more or fewer pods than ${JSON.stringify([...expected])} on ${String(port)}, but it reaches exactly those`
-        : `expected ${source} to reach exactly ${JSON.stringify([...expected])} on ${String(port)}, but it reaches ${JSON.stringify(actual)}.\n${details.join('\n')}`),
-    };
+    return judgeOnly(reach, 'destinations', from, port, destinations, reach.pods);
   },
 };
 

@@ -3,3 +3,4 @@ export * from './port';
 export * from './peer';
 export * from './workload';
 export * from './dns-resolver';
+export * from './invariant';

@@ -59,3 +59,35 @@ describe('jest matchers', () => {
     expect(() => reachabilityMatchers.toAllow({}, 'a', 'b', Port.HTTP)).toThrow('toAllow: expected a Reachability or a cdk8s Chart, got object');
   });
 });
+
+describe('toAllowOnlyDestinations and toAllowOnlySources: each direction', () => {
+  // shop/api's ingress admits shop/web on 9000 (and monitoring on 9090); shop/db admits shop/api on 5432.
+  test('outbound: the destinations a source reaches, pods and addresses outside the cluster', () => {
+    expect(shop).toAllowOnlyDestinations('shop/api', Port.POSTGRES, ['shop/db']);
+    expect(shop).not.toAllowOnlyDestinations('shop/api', Port.POSTGRES, []);
+    expect(() => expect(shop).toAllowOnlyDestinations('shop/api', Port.POSTGRES, []))
+      .toThrow('expected shop/api to reach exactly [] on 5432/TCP, but it reaches ["shop/db"].\nunexpectedly allowed:\n  ALLOWED: shop/api -> shop/db on 5432/TCP');
+  });
+
+  test('inbound: the sources that reach a destination, not the destinations it reaches', () => {
+    expect(shop).toAllowOnlySources('shop/db', Port.POSTGRES, ['shop/api']);
+    // Read inbound, shop/db is reached by shop/api only; read outbound (the other matcher), shop/db reaches nothing.
+    expect(shop).toAllowOnlyDestinations('shop/db', Port.POSTGRES, []);
+    expect(shop).not.toAllowOnlySources('shop/db', Port.POSTGRES, []);
+    let message = '';
+    try {
+      expect(shop).toAllowOnlySources('shop/db', Port.POSTGRES, ['shop/web']);
+    } catch (e: any) {
+      message = e.message;
+    }
+    expect(message).toContain('expected exactly ["shop/web"] to reach shop/db on 5432/TCP, but ["shop/api"] reach it.');
+    expect(message).toContain('unexpectedly allowed:\n  ALLOWED: shop/api -> shop/db on 5432/TCP');
+    expect(message).toContain('unexpectedly denied:\n  DENIED: shop/web -> shop/db on 5432/TCP');
+  });
+
+  test('addresses outside the cluster count as sources: a pod open to everything is reached from 0.0.0.0/0', () => {
+    const reach = Reachability.fromManifests([pod('n', 'a', { labels: { app: 'a' } }), pod('n', 'b', { labels: { app: 'b' } })]);
+    expect(reach).toAllowOnlySources('n/b', Port.HTTP, ['n/a', '0.0.0.0/0']);
+    expect(() => expect(reach).toAllowOnlySources('n/b', Port.HTTP, ['n/a'])).toThrow('unexpectedly allowed:\n  ALLOWED: 0.0.0.0/0 -> n/b on 80/TCP');
+  });
+});

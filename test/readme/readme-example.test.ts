@@ -17,5 +17,6 @@ test('the frontend cannot reach the database', () => {
 
   expect(reach).toAllow('web', 'api', Port.tcp(8080));
   expect(reach).toDeny('web', 'db', Port.POSTGRES);
-  expect(reach).toAllowOnly('api', Port.POSTGRES, ['db']);
+  expect(reach).toAllowOnlyDestinations('api', Port.POSTGRES, ['db']); // outbound: on 5432, api reaches db and nothing else
+  expect(reach).toAllowOnlySources('db', Port.POSTGRES, ['api']); // inbound: on 5432, only api reaches db
 });

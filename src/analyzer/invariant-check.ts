@@ -1,0 +1,345 @@
+import { formatPortRanges } from './allowed-ports';
+import { IpBlockModel, LoadedObject, NAMESPACE_NAME_LABEL, PeerModel, PortRuleModel } from './cluster-model';
+import { EndpointModel, ExternalModel, isExternal } from './external-nodes';
+import { MATCH_ALL, Selector, formatSelector, readSelector, selectorMatches } from './label-matcher';
+import { peerMatches } from './network-policy-layer';
+import { PortSet } from './port-range-set';
+import { PodDeclaration, Reachability } from './reachability';
+import { rulePortSet } from './rule-ports';
+import { EndpointSpec, FlowSpec, InvariantSpec, InvariantsFileSpec } from '../vocabulary/invariant';
+import { ParsedCidr, parseCidr } from '../vocabulary/k8s-rules';
+
+/**
+ * Checks invariants ("never allowed", "always allowed") against manifests with the analyzer's
+ * verdicts. A selector of an invariant that matches no pod is checked on a pod assumed to match
+ * it, and so is every selector of a policy rule when an invariant covers "anything": the check
+ * then holds for pods the app will run, not only the pods the manifests hold.
+ */
+
+/** One pair of endpoints an invariant does not hold for. @internal */
+export interface InvariantViolation {
+  readonly from: string;
+  readonly to: string;
+  /** The offending ports, e.g. `TCP 5432` or `TCP all; UDP all; SCTP all`. */
+  readonly ports: string;
+  /** The analyzer's explanation of the first offending port (the rules that open it, or the isolation that blocks it). */
+  readonly explanation: string;
+}
+
+/** The verdict on one invariant. @internal */
+export interface InvariantResult {
+  readonly name: string;
+  readonly allowed: 'never' | 'always';
+  readonly declaredBy?: string;
+  readonly held: boolean;
+  /** The pairs of endpoints it covers. */
+  readonly pairs: number;
+  /** How many pairs violate it. */
+  readonly violationCount: number;
+  /** The first violations (at most MAX_VIOLATIONS), each explained. */
+  readonly violations: InvariantViolation[];
+  /** Pods assumed because a selector of the invariant matches no pod of the manifests. */
+  readonly assumedPods: string[];
+}
+
+/** Violations explained per invariant: the rest are counted. @internal */
+export const MAX_VIOLATIONS = 10;
+
+/** An endpoint spec read into the analyzer's peer model. */
+interface EndpointMatcher {
+  readonly namespace: string;
+  readonly peer: PeerModel;
+}
+
+/**
+ * Checks every invariant against the objects and the declared pods.
+ * @internal
+ */
+export function checkInvariants(objects: readonly LoadedObject[], invariants: readonly InvariantSpec[],
+  pods: readonly PodDeclaration[] = []): InvariantResult[] {
+  if (invariants.length === 0) return [];
+  const build = (extra: readonly LoadedObject[]): Reachability => {
+    const reach = Reachability._fromLoaded([...objects, ...extra]);
+    for (const pod of pods) reach.addPod(pod);
+    return reach;
+  };
+  const base = build([]);
+  const assumed = assumedPods(base, invariants);
+  const reach = assumed.objects.length > 0 ? build(assumed.objects) : base;
+  return invariants.map((invariant) => checkOne(reach, invariant, assumed.byEndpoint));
+}
+
+/** The verdicts on an invariants file. @internal */
+export interface InvariantsVerdict {
+  readonly invariants: InvariantResult[];
+  /** One `always` verdict per declared flow. */
+  readonly flows: InvariantResult[];
+  /** Whether a flow between the pods of the app's namespaces is allowed that no declared flow covers. */
+  readonly undeclared?: InvariantResult;
+}
+
+/** Every verdict of a file: invariants, declared flows, undeclared flows. @internal */
+export function allVerdicts(verdict: InvariantsVerdict): InvariantResult[] {
+  return [...verdict.invariants, ...verdict.flows, ...(verdict.undeclared ? [verdict.undeclared] : [])];
+}
+
+/**
+ * Checks an invariants file: its invariants, each declared flow (it must be allowed), and, with
+ * namespaces and flows, that no other flow between the pods of those namespaces is allowed.
+ * @internal
+ */
+export function checkInvariantsFile(objects: readonly LoadedObject[], file: InvariantsFileSpec,
+  pods: readonly PodDeclaration[] = []): InvariantsVerdict {
+  const flows: InvariantSpec[] = (file.flows ?? []).map((f) => ({
+    name: `declared flow ${f.from!.map(describeEndpoint).join(', ')} -> ${f.to!.map(describeEndpoint).join(', ')} on ${describePorts(f.ports)}`,
+    allowed: 'always',
+    from: f.from,
+    to: f.to,
+    ...(f.ports ? { ports: f.ports } : {}),
+    ...(f.declaredBy?.length ? { declaredBy: f.declaredBy.join(', ') } : {}),
+  }));
+  const app = (file.namespaces ?? []).map((namespace) => ({ namespace }));
+  const undeclared: InvariantSpec[] = app.length > 0 && file.flows ? [{
+    name: `no undeclared flow between the pods of ${file.namespaces!.join(', ')}`,
+    allowed: 'never',
+    from: app,
+    to: app,
+    except: file.flows.map((f) => ({ from: f.from, to: f.to, ...(f.ports ? { ports: f.ports } : {}) })),
+  }] : [];
+  const results = checkInvariants(objects, [...file.invariants, ...flows, ...undeclared], pods);
+  const count = file.invariants.length;
+  return {
+    invariants: results.slice(0, count),
+    flows: results.slice(count, count + flows.length),
+    ...(undeclared.length > 0 ? { undeclared: results[results.length - 1] } : {}),
+  };
+}
+
+/** `shop/app=web`, `every pod of shop`, `namespaces team=a`, `10.0.0.0/8 except 10.1.0.0/16`. @internal */
+export function describeEndpoint(spec: EndpointSpec): string {
+  if (spec.ipBlock) return `${spec.ipBlock.cidr}${spec.ipBlock.except?.length ? ` except ${spec.ipBlock.except.join(', ')}` : ''}`;
+  const pods = readSelector(spec.podSelector);
+  const podText = pods && (Object.keys(pods.matchLabels).length > 0 || pods.matchExpressions.length > 0) ? formatSelector(pods) : undefined;
+  if (spec.namespaceSelector) return `${podText ? `pods ${podText} in ` : ''}namespaces ${formatSelector(readSelector(spec.namespaceSelector)!)}`;
+  return podText ? `${spec.namespace}/${podText}` : `every pod of ${spec.namespace}`;
+}
+
+/** `TCP 80, 443` style for a flow's ports: `all ports` when none are listed. */
+function describePorts(ports: FlowSpec['ports']): string {
+  if (!ports || ports.length === 0) return 'all ports';
+  return ports.map((p) => `${p.port === undefined ? 'all' : p.port}${p.endPort !== undefined ? `-${p.endPort}` : ''}/${p.protocol ?? 'TCP'}`).join(', ');
+}
+
+function checkOne(reach: Reachability, invariant: InvariantSpec, assumedFor: Map<string, string>): InvariantResult {
+  const model = reach._model;
+  const engine = reach._engine;
+  const table = reach._portTable;
+  const endpoints = engine.endpoints;
+  const indexes = (specs?: EndpointSpec[]): number[] => {
+    if (!specs) return endpoints.map((_, i) => i);
+    const matchers = specs.map(readEndpoint);
+    return endpoints.map((_, i) => i).filter((i) => matchers.some((m) => endpointMatches(reach, m, endpoints[i])));
+  };
+  const from = indexes(invariant.from);
+  const to = indexes(invariant.to);
+  const exemptions = (invariant.except ?? []).map((flow) => ({
+    from: flow.from ? new Set(indexes(flow.from)) : undefined,
+    to: flow.to ? new Set(indexes(flow.to)) : undefined,
+    ports: flow.ports,
+  }));
+  const violations: InvariantViolation[] = [];
+  let pairs = 0;
+  let violationCount = 0;
+  for (const i of from) {
+    for (const j of to) {
+      if (i === j || (isExternal(endpoints[i]) && isExternal(endpoints[j]))) continue;
+      pairs++;
+      let covered = portsOf(invariant.ports, endpoints[j]);
+      for (const e of exemptions) {
+        if ((!e.from || e.from.has(i)) && (!e.to || e.to.has(j))) covered = covered.subtract(portsOf(e.ports, endpoints[j]));
+      }
+      if (covered.isEmpty()) continue;
+      const allowed = PortSet.fromRanges(table.allowedAt(i, j));
+      const bad = invariant.allowed === 'never' ? covered.intersect(allowed) : covered.subtract(allowed);
+      if (bad.isEmpty()) continue;
+      violationCount++;
+      if (violations.length >= MAX_VIOLATIONS) continue;
+      const first = bad.toRanges()[0];
+      violations.push({
+        from: endpoints[i].id,
+        to: endpoints[j].id,
+        ports: formatPortRanges(bad.toRanges()),
+        explanation: reach._explain(endpoints[i].id, endpoints[j].id, { port: first.startPort, protocol: first.protocol }).text,
+      });
+    }
+  }
+  const mentioned = [...(invariant.from ?? []), ...(invariant.to ?? [])]
+    .map((s) => assumedFor.get(JSON.stringify(s)))
+    .filter((p): p is string => p !== undefined);
+  return {
+    name: invariant.name,
+    allowed: invariant.allowed,
+    ...(invariant.declaredBy !== undefined ? { declaredBy: invariant.declaredBy } : {}),
+    held: violationCount === 0,
+    pairs,
+    violationCount,
+    violations,
+    assumedPods: [...new Set(mentioned)].filter((p) => model.pod(p)),
+  };
+}
+
+/** The ports a flow covers on `destination` (named ports resolve on it): every port when none are listed. */
+function portsOf(ports: FlowSpec['ports'], destination: EndpointModel): PortSet {
+  if (!ports || ports.length === 0) return PortSet.ALL;
+  const entries: PortRuleModel[] = ports.map((p) => ({ protocol: p.protocol ?? 'TCP', port: p.port ?? undefined, endPort: p.endPort ?? undefined }));
+  return rulePortSet(entries, destination);
+}
+
+function readEndpoint(spec: EndpointSpec): EndpointMatcher {
+  if (spec.ipBlock) {
+    const cidr = parseCidr(spec.ipBlock.cidr) as ParsedCidr;
+    return { namespace: '', peer: { ipBlock: { cidr, except: (spec.ipBlock.except ?? []).map((e) => parseCidr(e) as ParsedCidr) } } };
+  }
+  const podSelector = readSelector(spec.podSelector);
+  const namespaceSelector = readSelector(spec.namespaceSelector);
+  return { namespace: spec.namespace ?? '', peer: { podSelector: podSelector ?? (namespaceSelector ? undefined : MATCH_ALL), namespaceSelector } };
+}
+
+/** Whether a pod is one of the spec's pods, or an external node shares an address with its block. */
+function endpointMatches(reach: Reachability, matcher: EndpointMatcher, endpoint: EndpointModel): boolean {
+  if (isExternal(endpoint)) return matcher.peer.ipBlock !== undefined && blockOverlaps(matcher.peer.ipBlock, endpoint);
+  return peerMatches(reach._model, matcher, matcher.peer, endpoint);
+}
+
+/** The addresses of a CIDR, as an inclusive range. */
+function range(cidr: ParsedCidr): [bigint, bigint] {
+  const size = 2n ** BigInt((cidr.family === 4 ? 32 : 128) - cidr.prefix);
+  return [cidr.address, cidr.address + size - 1n];
+}
+
+/** `cidr` minus `holes`, as inclusive ranges. */
+function ranges(cidr: ParsedCidr, holes: readonly ParsedCidr[]): [bigint, bigint][] {
+  let out = [range(cidr)];
+  for (const hole of holes) {
+    const [lo, hi] = range(hole);
+    out = out.flatMap(([a, b]) => [[a, lo - 1n], [hi + 1n, b]].map(([x, y]) => [x > a ? x : a, y < b ? y : b] as [bigint, bigint])
+      .filter(([x, y]) => x <= y && !(x >= lo && y <= hi)));
+  }
+  return out;
+}
+
+/** Whether an external node and an ipBlock share an address. */
+function blockOverlaps(block: IpBlockModel, external: ExternalModel): boolean {
+  if (block.cidr.family !== external.family) return false;
+  const mine = ranges(block.cidr, block.except);
+  return ranges(external.cidr, external.except).some(([a, b]) => mine.some(([c, d]) => a <= d && c <= b));
+}
+
+/**
+ * Pods (and namespaces) assumed for selectors that match no pod: those of the invariants, and,
+ * when an invariant covers anything on a side, those of every policy rule and one pod of a
+ * namespace nothing selects by name.
+ */
+function assumedPods(reach: Reachability, invariants: readonly InvariantSpec[]): { objects: LoadedObject[]; byEndpoint: Map<string, string> } {
+  const model = reach._model;
+  const objects: LoadedObject[] = [];
+  const byEndpoint = new Map<string, string>();
+  const namespaceLabels = new Map(model.namespaces.map((n) => [n.name, n.labels]));
+  const pods: { namespace: string; labels: Record<string, string> }[] = model.pods.map((p) => ({ namespace: p.namespace, labels: { ...p.labels } }));
+  const podIds = new Set(model.pods.map((p) => p.id));
+  const assume = (namespace: string, nsLabels: Record<string, string>, labels: Record<string, string>): string => {
+    if (!namespaceLabels.has(namespace)) {
+      namespaceLabels.set(namespace, nsLabels);
+      objects.push({ object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: nsLabels } } });
+    }
+    const stem = `assumed-${Object.values(labels).join('-') || 'pod'}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 50);
+    let name = stem;
+    for (let n = 2; podIds.has(`${namespace}/${name}`); n++) name = `${stem}-${n}`;
+    podIds.add(`${namespace}/${name}`);
+    pods.push({ namespace, labels });
+    objects.push({ object: { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels }, spec: { containers: [{ name: 'assumed', image: 'assumed' }] } } });
+    return `${namespace}/${name}`;
+  };
+  const matches = (matcher: EndpointMatcher, pod: { namespace: string; labels: Record<string, string> }): boolean => {
+    const { podSelector, namespaceSelector } = matcher.peer;
+    const namespaceOk = namespaceSelector
+      ? selectorMatches(namespaceSelector, namespaceLabels.get(pod.namespace) ?? { [NAMESPACE_NAME_LABEL]: pod.namespace })
+      : pod.namespace === matcher.namespace;
+    return namespaceOk && (!podSelector || selectorMatches(podSelector, pod.labels));
+  };
+  const considered = new Set<string>();
+  const consider = (spec: EndpointSpec): void => {
+    const key = JSON.stringify(spec);
+    if (spec.ipBlock || considered.has(key)) return;
+    considered.add(key);
+    const matcher = readEndpoint(spec);
+    if (pods.some((p) => matches(matcher, p))) return;
+    const labels = labelsFor(matcher.peer.podSelector ?? MATCH_ALL);
+    const nsSelector = matcher.peer.namespaceSelector;
+    const nsLabels = nsSelector ? labelsFor(nsSelector) : undefined;
+    if (!labels || (nsSelector && !nsLabels)) return;
+    const namespace = nsLabels
+      ? nsLabels[NAMESPACE_NAME_LABEL] ?? [...namespaceLabels].find(([, l]) => selectorMatches(nsSelector!, l))?.[0] ?? assumedNamespaceName(nsLabels)
+      : matcher.namespace;
+    byEndpoint.set(key, assume(namespace, { ...(nsLabels ?? {}), [NAMESPACE_NAME_LABEL]: namespace }, labels));
+  };
+  for (const invariant of invariants) {
+    for (const flow of [invariant, ...(invariant.except ?? [])]) for (const spec of [...(flow.from ?? []), ...(flow.to ?? [])]) consider(spec);
+  }
+  if (invariants.some((i) => !i.from || !i.to)) {
+    for (const policy of model.policies) {
+      for (const rule of [...policy.ingress, ...policy.egress]) {
+        for (const peer of rule.peers) {
+          if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) continue;
+          consider({
+            namespace: policy.namespace,
+            ...(peer.podSelector ? { podSelector: peer.podSelector } : {}),
+            ...(peer.namespaceSelector ? { namespaceSelector: peer.namespaceSelector } : {}),
+          });
+        }
+      }
+    }
+    assume('assumed-other-namespace', { [NAMESPACE_NAME_LABEL]: 'assumed-other-namespace' }, {});
+  }
+  return { objects, byEndpoint };
+}
+
+/** Labels that satisfy a selector, or undefined when the simple choice does not. */
+function labelsFor(selector: Selector): Record<string, string> | undefined {
+  const labels: Record<string, string> = { ...selector.matchLabels };
+  for (const req of selector.matchExpressions) {
+    if (req.operator === 'In' && labels[req.key] === undefined) labels[req.key] = req.values[0];
+    if (req.operator === 'Exists' && labels[req.key] === undefined) labels[req.key] = 'assumed';
+  }
+  return selectorMatches(selector, labels) ? labels : undefined;
+}
+
+function assumedNamespaceName(labels: Record<string, string>): string {
+  return `assumed-${Object.values(labels).join('-') || 'namespace'}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 60);
+}
+
+/**
+ * The message of a violated invariant: its name, who declared it, and each offending pair with its
+ * ports and the analyzer's explanation (the rules that open it, or the isolation that blocks it).
+ * @internal
+ */
+export function describeViolatedInvariant(result: InvariantResult, origin: (rule: string) => string | undefined = () => undefined): string {
+  const rule = result.allowed === 'never' ? 'must never be allowed' : 'must always be allowed';
+  const head = `invariant '${result.name}'${result.declaredBy ? ` (declared by ${result.declaredBy})` : ''} is violated: it ${rule}, `
+    + `and ${result.violationCount} of the ${result.pairs} pairs it covers ${result.allowed === 'never' ? 'are allowed' : 'are denied'}`;
+  const pairs = result.violations.map((v, i) => (i < EXPLAINED
+    ? `  ${v.from} -> ${v.to} on ${v.ports}:\n${[...v.explanation.split('\n'), ...origins(v.explanation, origin)].map((l) => `    ${l}`).join('\n')}`
+    : `  ${v.from} -> ${v.to} on ${v.ports}`));
+  const more = result.violationCount > result.violations.length ? [`  … and ${result.violationCount - result.violations.length} more pairs`] : [];
+  return [head, ...pairs, ...more].join('\n');
+}
+
+/** Which construct wrote each rule an explanation names, as lines. */
+function origins(explanation: string, origin: (rule: string) => string | undefined): string[] {
+  const rules = [...new Set([...explanation.matchAll(/NetworkPolicy \S+ (?:ingress|egress)\[\d+\]/g)].map((m) => m[0]))];
+  return rules.map((rule) => ({ rule, by: origin(rule) })).filter((o) => o.by).map((o) => `  ${o.rule} is written for ${o.by}`);
+}
+
+/** Pairs explained in full in a message; the others are listed. */
+const EXPLAINED = 3;
+

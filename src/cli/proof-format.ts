@@ -1,0 +1,67 @@
+import { AnalysisReport, FlowReport } from './analysis-report';
+import { Reachability } from '../analyzer';
+import { InvariantResult, InvariantsVerdict, describeViolatedInvariant } from '../analyzer/invariant-check';
+import { PortSet } from '../analyzer/port-range-set';
+import { invariantsHeadline } from '../reports/invariant-report';
+
+/**
+ * `analyze --invariants FILE --output proof`: what the file declares (flows, invariants), the
+ * verdict on each (declared flows allowed, invariants held, undeclared flows between the app's
+ * pods, DNS kept), then the allowed flows that some policy restricts; the pods nothing isolates are
+ * named once instead of listing every flow among them.
+ */
+
+/** The kube-dns pods DNS is checked against (the cluster DNS every construct defaults to). */
+const DNS_LABEL = 'k8s-app';
+const DNS_VALUE = 'kube-dns';
+
+/** Renders the proof. @internal */
+export function formatProof(verdict: InvariantsVerdict, namespaces: readonly string[], report: AnalysisReport, reach: Reachability): string {
+  const lines: string[] = [];
+  const by = (r: InvariantResult): string => (r.declaredBy ? `  [${r.declaredBy}]` : '');
+  lines.push('Declares:');
+  lines.push(`  flows: ${verdict.flows.length}`, ...verdict.flows.map((r) => `    ${r.name.replace(/^declared flow /, '')}${by(r)}`));
+  lines.push(`  invariants: ${verdict.invariants.length}`, ...verdict.invariants.map((r) => `    ${r.allowed} allowed: ${r.name}${by(r)}`));
+  lines.push('', 'Result:');
+  const held = (list: InvariantResult[]): number => list.filter((r) => r.held).length;
+  lines.push(`  declared flows allowed: ${held(verdict.flows)} of ${verdict.flows.length}`);
+  lines.push(`  invariants held: ${held(verdict.invariants)} of ${verdict.invariants.length}`);
+  if (verdict.undeclared) {
+    const count = verdict.undeclared.violationCount;
+    lines.push(`  undeclared flows between the app's pods (${namespaces.join(', ')}): ${count === 0 ? 'none' : count}`);
+  }
+  lines.push(`  ${dnsKept(reach, namespaces)}`);
+  const failed = [...verdict.flows, ...verdict.invariants, ...(verdict.undeclared ? [verdict.undeclared] : [])].filter((r) => !r.held);
+  for (const r of failed) lines.push(`  VIOLATED  ${describeViolatedInvariant(r).split('\n').join('\n    ')}`);
+  const assumed = [...new Set([...verdict.flows, ...verdict.invariants].flatMap((r) => r.assumedPods))];
+  if (assumed.length > 0) lines.push(`  assumed pods (selectors no pod of the manifests matches): ${assumed.join(', ')}`);
+
+  const open = new Set(report.pods.filter((p) => !p.ingressIsolated && !p.egressIsolated).map((p) => p.pod));
+  const ingressOpen = new Set([...report.pods.filter((p) => !p.ingressIsolated).map((p) => p.pod), ...report.externals]);
+  const egressOpen = new Set([...report.pods.filter((p) => !p.egressIsolated).map((p) => p.pod), ...report.externals]);
+  const restricted = (f: FlowReport): boolean => !(egressOpen.has(f.from) && ingressOpen.has(f.to));
+  const listed = report.flows.filter(restricted);
+  lines.push('', `Allowed flows that a policy restricts: ${listed.length}`);
+  for (const f of listed) lines.push(`  ${f.from} -> ${f.to}: ${f.unrestricted ? 'every port' : f.summary}`);
+  const unlisted = report.flows.length - listed.length;
+  if (open.size > 0 || unlisted > 0) {
+    lines.push('', `Not isolated (no policy selects them, so every flow among them and with addresses outside the cluster is allowed; ${unlisted} such flows not listed):`);
+    lines.push(...[...open].map((p) => `  ${p}`));
+  }
+  lines.push('', invariantsHeadline([...verdict.invariants, ...verdict.flows, ...(verdict.undeclared ? [verdict.undeclared] : [])]));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Whether every egress-isolated pod of the app's namespaces reaches the cluster DNS on 53/UDP and 53/TCP. */
+function dnsKept(reach: Reachability, namespaces: readonly string[]): string {
+  const model = reach._model;
+  const dns = model.pods.filter((p) => p.namespace === 'kube-system' && p.labels[DNS_LABEL] === DNS_VALUE);
+  if (dns.length === 0) return `DNS kept: not checked, no ${DNS_LABEL}=${DNS_VALUE} pod in kube-system among the manifests`;
+  const pods = model.pods.map((p, i) => ({ p, i })).filter(({ p, i }) => namespaces.includes(p.namespace) && reach._isolationAt(i).egressIsolated);
+  const needed = PortSet.of('UDP', 53).union(PortSet.of('TCP', 53));
+  const lost = pods.filter(({ p }) => dns.some((d) => !needed.subtract(PortSet.fromRanges(reach.allowedPorts(p.id, d.id))).isEmpty()));
+  const target = `${dns.map((d) => d.id).join(', ')} on 53/UDP and 53/TCP`;
+  return lost.length === 0
+    ? `DNS kept: ${pods.length} of ${pods.length} egress-isolated pods of the app reach ${target}`
+    : `DNS kept: ${pods.length - lost.length} of ${pods.length} egress-isolated pods of the app reach ${target}; not: ${lost.map(({ p }) => p.id).join(', ')}`;
+}

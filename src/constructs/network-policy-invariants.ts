@@ -1,0 +1,156 @@
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { dump } from 'js-yaml';
+import { PolicyRegistry } from './policy-registry';
+import { Invariant, InvariantSpec } from '../vocabulary/invariant';
+
+/**
+ * Checks an app's invariants against the objects its charts synthesize; returns, for each
+ * invariant, the message of its violation or undefined when it holds. The guardrails layer provides
+ * it (the constructs layer does not load the analyzer).
+ * @internal
+ */
+export type InvariantChecker = (root: IConstruct, objects: any[], invariants: InvariantSpec[]) => (string | undefined)[];
+
+/**
+ * Properties of {@link NetworkPolicyInvariants}.
+ *
+ * @example
+ * { invariants: [Invariant.neverAllowed({ name: 'web never reaches db', from: [Peer.workload(web)], to: [Peer.workload(db)] })] }
+ */
+export interface NetworkPolicyInvariantsProps {
+  /**
+   * The invariants.
+   * @default - none; add them with `add()`
+   */
+  readonly invariants?: Invariant[];
+}
+
+/**
+ * Records invariants about what the policies of the whole app allow: flows that must never be
+ * allowed and flows that must stay allowed. At every synth the analyzer checks every invariant of
+ * the app against the manifests of all its charts (plus the pods given to any
+ * `NetworkPolicyGuardrails` of the app), and synth fails while one is violated, with the
+ * invariant's name, the construct that declared it, the offending pair and port, and the policy
+ * rule that opens the flow (or the isolation that blocks it) as `explain` gives it.
+ *
+ * Selectors that match no pod of the manifests are checked on a pod assumed to match them (named
+ * `assumed-…`), so invariants hold for the pods an app will run, not only those it declares.
+ * `ThreeTierApp`, `ZeroTrustNamespace` and `DefaultDeny` declare their own invariants this way, and
+ * so can any construct built on this library.
+ *
+ * The check runs when the package's main entry is loaded (`import ... from 'cdk8s-netpol'`), which
+ * brings the analyzer.
+ *
+ * @example
+ * new NetworkPolicyInvariants(chart, 'invariants', {
+ *   invariants: [
+ *     Invariant.neverAllowed({ name: 'the frontend never reaches the database', from: [Peer.workload(web)], to: [Peer.workload(db)] }),
+ *     Invariant.alwaysAllowed({ name: 'ingress-nginx reaches web on 443', from: [Peer.namespace('ingress-nginx')], to: [Peer.workload(web)], ports: [Port.HTTPS] }),
+ *   ],
+ * });
+ */
+export class NetworkPolicyInvariants extends Construct {
+  /**
+   * The app's invariants in the file format of `cdk8s-netpol analyze --invariants` (YAML), to check
+   * the deployed manifests against them in a pipeline; with the flows its constructs declare (each
+   * must be allowed) and the namespaces it writes policies into (between whose pods no other flow
+   * may be allowed).
+   * @param scope any construct of the app
+   */
+  public static toYaml(scope: IConstruct): string {
+    const objects = NetworkPolicyInvariants._objects(scope);
+    const namespaces = [...new Set(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => String(o.metadata?.namespace)))].sort();
+    const flows = PolicyRegistry.of(scope).declaredFlows().map((f) => ({ ...f.flow, declaredBy: f.declaredBy }));
+    const content = { namespaces, flows, invariants: NetworkPolicyInvariants._specs(scope) };
+    return `# cdk8s-netpol invariants (check with: cdk8s-netpol analyze MANIFESTS --invariants FILE)\n${dump(content, { noRefs: true, lineWidth: -1 })}`;
+  }
+
+  /** Every invariant of the app of `scope`, in the file format. @internal */
+  public static _specs(scope: IConstruct): InvariantSpec[] {
+    return stateOf(scope).invariants.flatMap((i) => i._specs());
+  }
+
+  /**
+   * The objects every chart of the app synthesizes, resolved without validating the app again
+   * (`chart.toJson()` would, and the validation is what asks).
+   * @internal
+   */
+  public static _objects(scope: IConstruct): any[] {
+    return scope.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+  }
+
+  /** Installs the analyzer's check. @internal */
+  public static _useChecker(checker: InvariantChecker): void {
+    NetworkPolicyInvariants.checker = checker;
+  }
+
+  private static checker?: InvariantChecker;
+
+  private readonly added: { invariant: Invariant; spec: InvariantSpec }[] = [];
+
+  /**
+   * @param scope the parent construct, inside a Chart
+   * @param id the construct id
+   * @param props the invariants
+   */
+  public constructor(scope: Construct, id: string, props: NetworkPolicyInvariantsProps = {}) {
+    super(scope, id);
+    stateOf(this).invariants.push(this);
+    this.node.addValidation({ validate: () => this.violations() });
+    for (const invariant of props.invariants ?? []) this.add(invariant);
+  }
+
+  /**
+   * Adds invariants.
+   * @param invariants the invariants
+   * @returns this, for chaining
+   */
+  public add(...invariants: Invariant[]): NetworkPolicyInvariants {
+    for (const invariant of invariants) this.added.push({ invariant, spec: invariant._toSpec(this) });
+    return this;
+  }
+
+  /** The invariants recorded here, in the order they were added. */
+  public get invariants(): Invariant[] {
+    return this.added.map((a) => a.invariant);
+  }
+
+  /** @internal */
+  public _specs(): InvariantSpec[] {
+    return this.added.map((a) => a.spec);
+  }
+
+  /** The messages of this construct's violated invariants, from one check of the whole app per state of its objects. */
+  private violations(): string[] {
+    const checker = NetworkPolicyInvariants.checker;
+    if (!checker || this.added.length === 0) return [];
+    const state = stateOf(this);
+    const objects = NetworkPolicyInvariants._objects(this);
+    const key = JSON.stringify(objects);
+    if (state.checked?.key !== key) {
+      const owners = state.invariants.flatMap((owner) => owner.added.map(() => owner));
+      const messages = checker(this.node.root, objects, NetworkPolicyInvariants._specs(this));
+      state.checked = { key, messages: messages.map((message, i) => ({ owner: owners[i], message })) };
+    }
+    return state.checked.messages.filter((m) => m.owner === this && m.message !== undefined).map((m) => m.message!);
+  }
+}
+
+interface AppState {
+  readonly invariants: NetworkPolicyInvariants[];
+  /** The last check, and the objects it was made for (as JSON). */
+  checked?: { readonly key: string; readonly messages: { owner: NetworkPolicyInvariants; message?: string }[] };
+}
+
+const STATES = new WeakMap<IConstruct, AppState>();
+
+function stateOf(scope: IConstruct): AppState {
+  const root = scope.node.root;
+  let state = STATES.get(root);
+  if (!state) {
+    state = { invariants: [] };
+    STATES.set(root, state);
+  }
+  return state;
+}

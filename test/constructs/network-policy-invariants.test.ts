@@ -1,0 +1,149 @@
+import { App, Chart, Testing } from 'cdk8s';
+import {
+  DefaultDeny, Invariant, LabelSelector, NetworkPolicyGuardrails, NetworkPolicyInvariants, Peer, PolicyDirection, Port, ThreeTierApp,
+  Workload, ZeroTrustNamespace,
+} from '../../src';
+
+function shop(): { app: App; chart: Chart; tiers: ThreeTierApp } {
+  const app = Testing.app();
+  const chart = new Chart(app, 'shop', { namespace: 'shop' });
+  const tiers = new ThreeTierApp(chart, 'app', {
+    frontend: Workload.fromLabels({ tier: 'frontend' }),
+    backend: Workload.fromLabels({ tier: 'backend' }),
+    database: Workload.fromLabels({ tier: 'database' }),
+  });
+  return { app, chart, tiers };
+}
+
+function synthError(app: App): string {
+  try {
+    app.synthYaml();
+  } catch (e: any) {
+    return e.message;
+  }
+  throw new Error('synth succeeded');
+}
+
+describe('NetworkPolicyInvariants', () => {
+  test('ThreeTierApp alone: its invariants hold and synth succeeds', () => {
+    const { app } = shop();
+    expect(() => app.synthYaml()).not.toThrow();
+    expect(NetworkPolicyInvariants._specs(app).map((s) => `${s.declaredBy}: ${s.name}`)).toEqual([
+      'shop/app/FrontendDeny/Invariants: shop/frontend keeps reaching DNS (kube-dns: pods k8s-app=kube-dns in kube-system)',
+      'shop/app/BackendDeny/Invariants: shop/backend keeps reaching DNS (kube-dns: pods k8s-app=kube-dns in kube-system)',
+      'shop/app/DatabaseDeny/Invariants: shop/database keeps reaching DNS (kube-dns: pods k8s-app=kube-dns in kube-system)',
+      'shop/app/Invariants: the frontend never reaches the database',
+      'shop/app/Invariants: the database reaches nothing but DNS',
+      'shop/app/Invariants: nothing but the ingress reaches the frontend',
+    ]);
+  });
+
+  test('ThreeTierApp + ZeroTrustNamespace({ allowWithinNamespace }) over its namespace fails synth, naming the rule that opens frontend -> database', () => {
+    const { app, chart } = shop();
+    new ZeroTrustNamespace(chart, 'locked-down', { allowWithinNamespace: true });
+    const message = synthError(app);
+    expect(message).toContain("[shop/app/Invariants] invariant 'the frontend never reaches the database' (declared by shop/app/Invariants) is violated: it must never be allowed, and 1 of the 1 pairs it covers are allowed");
+    expect(message).toContain('shop/assumed-frontend -> shop/assumed-database on TCP all; UDP all; SCTP all:');
+    expect(message).toContain('ALLOWED: shop/assumed-frontend -> shop/assumed-database on 1/TCP');
+    expect(message).toContain('allowed by NetworkPolicy shop/all-pods-netpol egress[');
+    expect(message).toContain('allowed by NetworkPolicy shop/all-pods-netpol ingress[');
+    expect(message).toContain('NetworkPolicy shop/all-pods-netpol egress[1] is written for ZeroTrustNamespace shop/locked-down');
+    expect(message).toContain('NetworkPolicy shop/all-pods-netpol ingress[0] is written for ZeroTrustNamespace shop/locked-down');
+    expect(message).toContain("invariant 'the database reaches nothing but DNS'");
+    expect(message).toContain("invariant 'nothing but the ingress reaches the frontend'");
+    // Each pair is explained: the whole-namespace policy is what opens it.
+    expect(message).toMatch(/shop\/assumed-backend -> shop\/assumed-frontend on TCP all; UDP all; SCTP all:\n\s+ALLOWED/);
+  });
+
+  test('pods of the manifests are used when they match, and pods given to the guardrails count as the cluster', () => {
+    const { app, chart } = shop();
+    new ZeroTrustNamespace(chart, 'locked-down', { allowWithinNamespace: true });
+    new NetworkPolicyGuardrails(chart, 'guardrails', {
+      pods: [{ namespace: 'shop', name: 'web', labels: { tier: 'frontend' } }, { namespace: 'shop', name: 'db', labels: { tier: 'database' } }],
+    });
+    expect(synthError(app)).toContain('shop/web -> shop/db on TCP all; UDP all; SCTP all:');
+  });
+
+  test('a reachability requirement broken by a new DefaultDeny fails synth, naming the isolation that blocks it', () => {
+    const { app, chart, tiers } = shop();
+    const ingress = new Chart(app, 'ingress', { namespace: 'ingress-nginx' });
+    new NetworkPolicyInvariants(chart, 'requirements', {
+      invariants: [Invariant.alwaysAllowed({
+        name: 'ingress-nginx reaches the frontend on 443',
+        from: [Peer.namespace('ingress-nginx')],
+        to: [Peer.workload(tiers.frontend)],
+        ports: [Port.HTTPS],
+      })],
+    });
+    expect(() => app.synthYaml()).not.toThrow();
+
+    new DefaultDeny(ingress, 'deny', { directions: [PolicyDirection.EGRESS] });
+    const message = synthError(app);
+    expect(message).toContain("[shop/requirements] invariant 'ingress-nginx reaches the frontend on 443' (declared by shop/requirements) is violated: it must always be allowed, and 1 of the 1 pairs it covers are denied");
+    expect(message).toContain('ingress-nginx/assumed-pod -> shop/assumed-frontend on TCP 443:');
+    expect(message).toContain('deny egress of ingress-nginx/assumed-pod: NetworkPolicy tier: isolated by ingress-nginx/all-pods-netpol');
+  });
+
+  test('a DefaultDeny without DNS breaks the DNS requirement of another one', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'team', { namespace: 'team' });
+    new DefaultDeny(chart, 'deny');
+    expect(() => app.synthYaml()).not.toThrow();
+    const dns = new Chart(app, 'dns', { namespace: 'kube-system' });
+    new DefaultDeny(dns, 'lock-dns', { directions: [PolicyDirection.INGRESS] });
+    expect(synthError(app)).toContain("invariant 'team/all-pods keeps reaching DNS (kube-dns: pods k8s-app=kube-dns in kube-system)' (declared by team/deny/Invariants) is violated");
+  });
+
+  test('external ranges: an ipBlock peer covers every address outside the cluster it shares', () => {
+    const build = (to: Peer): App => {
+      const app = Testing.app();
+      const chart = new Chart(app, 'shop', { namespace: 'shop' });
+      const tiers = new ThreeTierApp(chart, 'app', {
+        frontend: Workload.fromLabels({ tier: 'frontend' }),
+        backend: Workload.fromLabels({ tier: 'backend' }),
+        database: Workload.fromLabels({ tier: 'database' }),
+        backendExternalEgress: { to: [to] },
+      });
+      new NetworkPolicyInvariants(chart, 'metadata', {
+        invariants: [Invariant.neverAllowed({ name: 'no pod reaches the cloud metadata service', from: [Peer.workload(tiers.backend)], to: [Peer.ipv4('169.254.169.254/32')] })],
+      });
+      return app;
+    };
+    expect(() => build(Peer.anyPublicIpv4()).synthYaml()).not.toThrow();
+    const message = synthError(build(Peer.anyIpv4()));
+    expect(message).toContain("invariant 'no pod reaches the cloud metadata service'");
+    expect(message).toContain('shop/assumed-backend -> 0.0.0.0/0 on TCP 443:');
+  });
+
+  test('named ports resolve on the destination, and exemptions leave flows out', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'ns', { namespace: 'ns' });
+    new ZeroTrustNamespace(chart, 'zt', { allowWithinNamespace: true });
+    new NetworkPolicyInvariants(chart, 'i', {
+      invariants: [Invariant.neverAllowed({
+        name: 'a reaches b only on 80',
+        from: [Peer.pods(LabelSelector.matchLabels({ app: 'a' }))],
+        to: [Peer.pods(LabelSelector.matchLabels({ app: 'b' }))],
+        except: [{ ports: [Port.HTTP] }],
+        ports: [Port.tcpRange(1, 1000)],
+      })],
+    });
+    expect(synthError(app)).toContain('ns/assumed-a -> ns/assumed-b on TCP 1-79, 81-1000:');
+  });
+
+  test('bad input is a clear error', () => {
+    expect(() => Invariant.neverAllowed({ name: ' ' })).toThrow("Invariant.neverAllowed(' '): the name is empty");
+    expect(() => Invariant.neverAllowed({ name: 'x', from: [] })).toThrow("Invariant.neverAllowed('x'): 'from' is empty, so the invariant covers nothing. Leave 'from' out for anything");
+    expect(() => Invariant.alwaysAllowed({ name: 'x', from: [Peer.namespace('a')], to: [Peer.namespace('b')], ports: [] }))
+      .toThrow("Invariant.alwaysAllowed('x'): 'ports' is empty, so the invariant requires nothing. Name at least one port");
+    const chart = new Chart(Testing.app(), 'no-namespace');
+    expect(() => new NetworkPolicyInvariants(chart, 'i', { invariants: [Invariant.neverAllowed({ name: 'x', from: [Peer.pods(LabelSelector.matchLabels({ app: 'a' }))] })] }))
+      .toThrow("no-namespace/i: pods app=a selects pods in the chart's namespace, and the chart 'no-namespace' has none");
+  });
+
+  test('toYaml writes the app\'s invariants in the --invariants file format', () => {
+    const { app } = shop();
+    const text = NetworkPolicyInvariants.toYaml(app);
+    expect(text).toContain('- name: the frontend never reaches the database\n    allowed: never\n    from:\n      - namespace: shop\n        podSelector:\n          matchLabels:\n            tier: frontend');
+  });
+});
