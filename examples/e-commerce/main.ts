@@ -9,10 +9,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-// In your own project: import { Port, ThreeTierApp, Workload, ZeroTrustNamespace } from 'cdk8s-netpol';
-// Here the layers are imported from source directly: ts-node then skips the analyzer (faster synth).
-import { ThreeTierApp, ZeroTrustNamespace } from '../../src/constructs';
-import { Port, Workload } from '../../src/vocabulary';
+import { Port, ThreeTierApp, Workload, ZeroTrustNamespace } from 'cdk8s-netpol';
 
 const NAMESPACE = 'shop';
 

@@ -4,10 +4,7 @@
  */
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-// In your own package: from 'cdk8s-netpol'. Here the layers are imported from source directly: ts-node
-// then skips the analyzer (faster synth).
-import { AllowFrom, AllowTo, DefaultDeny } from '../../src/constructs';
-import { Peer, Port, Workload } from '../../src/vocabulary';
+import { AllowFrom, AllowTo, DefaultDeny, Peer, Port, Workload } from 'cdk8s-netpol';
 
 /** Properties of a {@link StandardService}. */
 export interface StandardServiceProps {

@@ -12,10 +12,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-// In your own project: import { ThreeTierApp, Workload } from 'cdk8s-netpol';
-// Here the layers are imported from source directly: ts-node then skips the analyzer (faster synth).
-import { ThreeTierApp, ZeroTrustNamespace } from '../../src/constructs';
-import { Workload } from '../../src/vocabulary';
+import { ThreeTierApp, Workload, ZeroTrustNamespace } from 'cdk8s-netpol';
 
 export class ThreeTierChart extends Chart {
   constructor(scope: Construct, id: string) {

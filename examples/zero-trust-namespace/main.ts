@@ -8,10 +8,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-// In your own project: import { Peer, Port, Workload, ZeroTrustNamespace } from 'cdk8s-netpol';
-// Here the layers are imported from source directly: ts-node then skips the analyzer (faster synth).
-import { OwnedNamespaces, ZeroTrustNamespace } from '../../src/constructs';
-import { Peer, Port, Workload } from '../../src/vocabulary';
+import { OwnedNamespaces, Peer, Port, Workload, ZeroTrustNamespace } from 'cdk8s-netpol';
 
 const HTTP: kplus.ContainerPort = { number: 8080, name: 'http' };
 const METRICS: kplus.ContainerPort = { number: 9090, name: 'metrics' };

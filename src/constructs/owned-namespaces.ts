@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { PolicyRegistry } from './policy-registry';
 import { checkNamespaceProp } from './scope-target';
-import { invalid } from '../vocabulary/errors';
+import { invalid, show } from '../vocabulary/errors';
 
 /**
  * Properties of {@link OwnedNamespaces}.
@@ -41,6 +41,9 @@ export class OwnedNamespaces extends Construct {
    */
   constructor(scope: Construct, id: string, props: OwnedNamespacesProps) {
     super(scope, id);
+    if (!Array.isArray(props?.namespaces) || props.namespaces.some((n) => typeof n !== 'string')) {
+      throw invalid(this.node.path, `namespaces must be a list of namespace names, got ${show(props?.namespaces)}`, "Pass e.g. { namespaces: ['kafka'] }");
+    }
     if (props.namespaces.length === 0) {
       throw invalid(this.node.path, 'namespaces is empty, so it would declare nothing', "Name the namespaces, e.g. ['kafka'], or remove the construct");
     }
