@@ -1,4 +1,6 @@
 import { ClusterPolicyModel, readClusterPolicy } from './cluster-policy-model';
+import type { CiliumPolicyModel } from './cilium-policy';
+import { isCiliumPolicy, readCiliumPolicy } from './cilium-policy';
 import { Labels, MATCH_ALL, Selector, readSelector } from './label-matcher';
 import { isModelledClusterPolicy, isModelledNetworkPolicy, unmodelledPolicyKind } from './policy-kinds';
 import { IpFamily, ParsedCidr, parseCidr, parseIp } from '../vocabulary/k8s-rules';
@@ -212,6 +214,8 @@ export class ClusterModel {
         model.addPolicy(readPolicy(obj, source));
       } else if (isModelledClusterPolicy(obj)) {
         model.addClusterPolicy(readClusterPolicy(obj, source, model.unmodelled, (problem) => { throw new ManifestError(source, problem); }));
+      } else if (isCiliumPolicy(obj)) {
+        model.addCiliumPolicy(obj, source);
       } else if (kind === 'Pod') {
         model.addPodObject(obj, obj, 'Pod', source);
       } else if (typeof kind === 'string' && WORKLOAD_TEMPLATES[kind]) {
@@ -229,8 +233,11 @@ export class ClusterModel {
   public readonly policies: PolicyModel[] = [];
   /** ClusterNetworkPolicies, AdminNetworkPolicies and BaselineAdminNetworkPolicies, in input order. */
   public readonly clusterPolicies: ClusterPolicyModel[] = [];
+  /** Cilium policies (one entry per rule set: `spec` and each of `specs`), in input order. */
+  public readonly ciliumPolicies: CiliumPolicyModel[] = [];
   /** Input the verdicts ignore, in input order. */
   public readonly unmodelled: UnmodelledModel[] = [];
+  private readonly ciliumIds = new Map<string, SourceRef | undefined>();
   private readonly declaredNamespaces = new Map<string, NamespaceModel>();
   private readonly podsById = new Map<string, PodModel>();
   private readonly policiesById = new Map<string, PolicyModel>();
@@ -284,6 +291,17 @@ export class ClusterModel {
     this.clusterPolicies.push(policy);
   }
 
+  /** Adds a Cilium policy; throws when one of the same kind and name exists. */
+  private addCiliumPolicy(obj: any, source: SourceRef): void {
+    const read = readCiliumPolicy(obj, source, this.unmodelled);
+    const key = `${read[0].kind} ${read[0].id}`;
+    if (this.ciliumIds.has(key)) {
+      throw new ManifestError(source, `there are two ${read[0].kind} objects named '${read[0].id}'; the API server keeps one object per name. Rename one or delete it`);
+    }
+    this.ciliumIds.set(key, source);
+    this.ciliumPolicies.push(...read);
+  }
+
   /** The pod with this `namespace/name`, if any. */
   public pod(id: string): PodModel | undefined {
     return this.podsById.get(id);
@@ -295,7 +313,9 @@ export class ClusterModel {
    */
   public get namespaces(): NamespaceModel[] {
     const all = new Map(this.declaredNamespaces);
-    for (const name of [...this.pods.map((p) => p.namespace), ...this.policies.map((p) => p.namespace)]) {
+    const used = [...this.pods.map((p) => p.namespace), ...this.policies.map((p) => p.namespace), ...this.ciliumPolicies.map((p) => p.namespace)];
+    for (const name of used) {
+      if (name === undefined) continue;
       if (!all.has(name)) all.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name }, declared: false });
     }
     return [...all.values()];

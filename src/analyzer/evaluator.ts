@@ -4,7 +4,7 @@ import { policyLayers } from './policy-layers';
 import { TIERS, TierPolicy, TierRule } from './policy-tier';
 import { PortSet } from './port-range-set';
 import { ProbePort, formatPortEntry, portEntryMatches } from './rule-ports';
-import { SideProgram, SideWalk, WalkDecision, ruleMatchesPeer, sideProgram, walkSide } from './verdict-walk';
+import { SideProgram, SideWalk, WalkDecision, isolates, ruleMatchesPeer, sideProgram, walkSide } from './verdict-walk';
 
 /**
  * Decides one probe (source, destination, port, protocol) by walking each side's tiers, keeping
@@ -32,7 +32,7 @@ export interface DirectionVerdict {
   readonly subject: EndpointModel;
   /** The policies of each tier that apply to the subject. */
   readonly program: SideProgram;
-  /** The NetworkPolicy-tier policies applying (isolating the subject). */
+  /** The NetworkPolicy-tier policies isolating the subject (NetworkPolicies, Cilium policies in default deny). */
   readonly isolatingPolicies: readonly TierPolicy[];
   readonly allowed: boolean;
   /** What decided the probed port: one decision, or every Allow rule of the NetworkPolicy tier that allows it. */
@@ -85,7 +85,7 @@ export function judgeDirection(model: ClusterModel, direction: Direction, subjec
   const walk = walkSide(program, (rule) => ruleMatchesPeer(rule, peer), destination, PortSet.of(probe.protocol, probe.port), true);
   const decisions = walk.decisions.filter((d) => d.ports.has(probe.port, probe.protocol));
   const allowed = walk.allowed.has(probe.port, probe.protocol);
-  const isolatingPolicies = program.byTier[TIERS.indexOf('NetworkPolicy')];
+  const isolatingPolicies = program.byTier[TIERS.indexOf('NetworkPolicy')].filter(isolates);
   let nearestMiss: RuleVerdict | undefined;
   if (decisions[0]?.kind === 'isolated') {
     for (const policy of decisions[0].policies) {

@@ -1,6 +1,6 @@
 import { DirectionVerdict, ProbeVerdict, RuleVerdict } from './evaluator';
 import { isExternal } from './external-nodes';
-import { TierRule } from './policy-tier';
+import { TierPolicy, TierRule } from './policy-tier';
 
 /**
  * A rule of a policy and what it did: the tier, the object, its index (and name, for kinds that
@@ -58,9 +58,12 @@ export interface SideExplanation {
   readonly endpoint: string;
   /** Whether the endpoint is an external node: outside the cluster no policy applies, so its side always allows. */
   readonly external: boolean;
-  /** Whether a NetworkPolicy selects the endpoint with this direction in its policyTypes. */
+  /** Whether a NetworkPolicy selects the endpoint with this direction in its policyTypes, or a Cilium policy puts it in default deny. */
   readonly isolated: boolean;
-  /** The NetworkPolicies that isolate the endpoint for this direction, as `namespace/name`. */
+  /**
+   * The policies that isolate the endpoint for this direction: NetworkPolicies as `namespace/name`,
+   * Cilium policies as `Kind namespace/name` (`Kind name` when cluster-scoped).
+   */
   readonly isolatingPolicies: string[];
   /** Whether this side lets the connection through. */
   readonly allowed: boolean;
@@ -155,7 +158,7 @@ function miss(verdict: RuleVerdict, direction: string): RuleMiss {
 
 function side(verdict: DirectionVerdict): SideExplanation {
   const direction = verdict.direction.toLowerCase();
-  const isolatingPolicies = verdict.isolatingPolicies.map((p) => p.id);
+  const isolatingPolicies = verdict.isolatingPolicies.map(isolatingPolicyName);
   const allowingRules = verdict.allowingRules.map(ruleReference);
   const passedOver = verdict.passedOver.map(ruleReference);
   const nearestMiss = verdict.nearestMiss ? miss(verdict.nearestMiss, verdict.direction) : undefined;
@@ -177,7 +180,8 @@ function side(verdict: DirectionVerdict): SideExplanation {
       ? `${head}, which have no ${direction} rules: everything is denied`
       : `${head}; no rule allows it. Nearest miss: ${ruleName(nearestMiss)}: ${nearestMiss.reasons.join('; ')}`;
   } else if (decision.tier === 'NetworkPolicy') {
-    summary = `${what}: ${passed}NetworkPolicy tier: isolated by ${isolatingPolicies.join(', ')}; ${verdict.allowed ? 'allowed' : 'denied'} by ${decidedBy.map(ruleName).join(', ')}`;
+    const isolated = isolatingPolicies.length ? `isolated by ${isolatingPolicies.join(', ')}; ` : '';
+    summary = `${what}: ${passed}NetworkPolicy tier: ${isolated}${verdict.allowed ? 'allowed' : 'denied'} by ${decidedBy.map(ruleName).join(', ')}`;
   } else {
     summary = `${what}: ${passed}${decision.tier} tier: ${verdict.allowed ? 'allowed' : 'denied'} by ${decidedBy.map((r) => `${ruleName(r)} (${r.action})`).join(', ')}`;
   }
@@ -195,6 +199,15 @@ function side(verdict: DirectionVerdict): SideExplanation {
     nearestMiss,
     summary,
   };
+}
+
+/**
+ * How isolation reports name a policy: a NetworkPolicy as `namespace/name`, as always; other kinds
+ * of its tier (Cilium policies) as `Kind namespace/name`.
+ * @internal
+ */
+export function isolatingPolicyName(policy: TierPolicy): string {
+  return policy.object.startsWith('NetworkPolicy ') ? policy.id : policy.object;
 }
 
 /** How the endpoints were given, when as addresses. @internal */

@@ -11,6 +11,13 @@ import { IpFamily, ParsedCidr, cidrContains, cidrContainsIp, parseCidr } from '.
  *
  * External nodes are never isolated (nothing outside the cluster enforces our policies) and only
  * address peers (ipBlocks) and rules without peers match them.
+ *
+ * Named external nodes stand for peers known by name, not address: every DNS name or pattern a
+ * policy mentions (Cilium `toFQDNs`), and the Kubernetes API server when a policy names it (Cilium
+ * entity `kube-apiserver`). Their addresses are unknown to the analyzer, so an address peer
+ * matches a DNS name only when it holds every public address (`0.0.0.0/0`, excepting at most
+ * private, shared, loopback and link-local ranges), and never matches the API server (Cilium
+ * gives it its own identity, which CIDR rules do not select).
  */
 
 /** A set of addresses outside the cluster that every policy treats alike. @internal */
@@ -28,7 +35,16 @@ export interface ExternalModel {
   readonly size: bigint;
   /** Always empty: named ports never resolve on an address outside the cluster. */
   readonly ports: readonly ContainerPortModel[];
+  /**
+   * Set on a named node: `fqdn` for a DNS name or pattern (the `id`, e.g. `api.stripe.com` or
+   * `*.amazonaws.com`), `kube-apiserver` for the API server. `cidr` is then the whole IPv4 space
+   * and means nothing.
+   */
+  readonly named?: 'fqdn' | 'kube-apiserver';
 }
+
+/** The id of the API server's named node. @internal */
+export const KUBE_APISERVER_NODE = 'kube-apiserver';
 
 /** An endpoint of a connection: a pod (or a workload's pod template) or an external node. @internal */
 export type EndpointModel = PodModel | ExternalModel;
@@ -92,19 +108,51 @@ export function splitAddressSpace(mentioned: readonly ParsedCidr[]): ExternalMod
   return out;
 }
 
+/**
+ * Named nodes for the DNS names and patterns mentioned (lower-cased, without a trailing dot) and,
+ * when `apiServer`, the API server; in name order, the API server first.
+ * @internal
+ */
+export function namedNodes(names: readonly string[], apiServer: boolean): ExternalModel[] {
+  const named = (id: string, kind: 'fqdn' | 'kube-apiserver'): ExternalModel =>
+    ({ id, family: 4, cidr: WHOLE[4], except: [], sample: 0n, size: 0n, ports: [], named: kind });
+  const fqdns = [...new Set(names.map(normalizeDnsName))].sort().map((name) => named(name, 'fqdn'));
+  return apiServer ? [named(KUBE_APISERVER_NODE, 'kube-apiserver'), ...fqdns] : fqdns;
+}
+
+/** A DNS name or pattern as nodes are named: lower case, no trailing dot. @internal */
+export function normalizeDnsName(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, '');
+}
+
+/** Ranges where no public DNS name should point, per family. */
+const NON_PUBLIC: Record<IpFamily, ParsedCidr[]> = {
+  4: ['10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16'].map((c) => parseCidr(c) as ParsedCidr),
+  6: ['::1/128', 'fc00::/7', 'fe80::/10'].map((c) => parseCidr(c) as ParsedCidr),
+};
+
+/** Whether a block holds every public address of its family: `/0` with only non-public holes. */
+function holdsEveryPublicAddress(block: IpBlockModel): boolean {
+  return block.cidr.prefix === 0 && block.except.every((e) => NON_PUBLIC[e.family].some((n) => cidrContains(n, e)));
+}
+
 /** Whether every address of an external node is in the block (it is all or none of them). @internal */
 export function blockHoldsExternal(block: IpBlockModel, external: ExternalModel): boolean {
+  if (external.named) return external.named === 'fqdn' && holdsEveryPublicAddress(block);
   return cidrContainsIp(block.cidr, external.family, external.sample)
     && !block.except.some((e) => cidrContainsIp(e, external.family, external.sample));
 }
 
 /** Whether an address lies in an external node. @internal */
 export function externalHoldsIp(external: ExternalModel, family: IpFamily, value: bigint): boolean {
+  if (external.named) return false;
   return cidrContainsIp(external.cidr, family, value) && !external.except.some((e) => cidrContainsIp(e, family, value));
 }
 
 /** Whether an external node and a CIDR share an address. @internal */
 export function externalOverlaps(external: ExternalModel, cidr: ParsedCidr): boolean {
+  // A DNS name may resolve to any public address; the API server's address is unknown.
+  if (external.named) return external.named === 'fqdn' && cidr.prefix === 0;
   if (cidr.family !== external.family) return false;
   // Disjoint, or the CIDR inside an exception: no address in common. Otherwise some.
   if (!cidrContains(external.cidr, cidr) && !cidrContains(cidr, external.cidr)) return false;

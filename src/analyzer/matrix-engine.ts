@@ -65,7 +65,9 @@ export class MatrixEngine implements ClassIndex {
     this.endpoints.forEach((endpoint, i) => {
       let key: string;
       let ports = '';
-      if (isExternal(endpoint)) {
+      if (isExternal(endpoint) && endpoint.named) {
+        key = `N\u0000${endpoint.id}`;
+      } else if (isExternal(endpoint)) {
         key = `E\u0000${endpoint.family}\u0000${blockList.map((b) => (blockHoldsExternal(b, endpoint) ? '1' : '0')).join('')}`;
       } else {
         const labels = sortedKeys.map((k) => (Object.prototype.hasOwnProperty.call(endpoint.labels, k) ? `${k}=${endpoint.labels[k]}` : '')).join('\u0001');

@@ -75,6 +75,9 @@ class NetworkPolicyPeer implements PeerMatcher {
 
   public miss(endpoint: EndpointModel): PeerMiss {
     if (!isExternal(endpoint)) return podMiss(this.model, this.policy, this.peer, endpoint);
+    if (this.peer.ipBlock && endpoint.named) {
+      return { distance: 3, reason: `${formatBlock(this.peer.ipBlock)}: ${endpoint.id} has no known address, so only a block holding every public address matches it` };
+    }
     if (this.peer.ipBlock) return { distance: 3, reason: `${formatBlock(this.peer.ipBlock)}: ${endpoint.id} is outside it` };
     const reason = `a pod or namespace selector matches pods only, and ${endpoint.id} is outside the cluster`;
     return { distance: 3, reason };

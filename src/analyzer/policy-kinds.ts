@@ -1,6 +1,7 @@
 /**
  * Which policy kinds the analyzer models, and what the others mean for its verdicts. This is the
- * one place that decides it: a stream that models a kind deletes its row from
+ * one place that decides it (Cilium's modelled kinds are listed in `cilium-policy.ts`, and their
+ * unmodelled fields reported there): a stream that models a kind deletes its row from
  * `UNMODELLED_POLICY_KINDS` (or keeps it for the versions it does not model) and reads the kind
  * in `ClusterModel.fromObjects`.
  *
@@ -10,6 +11,8 @@
  * (`cluster-policy-model.ts`) are modelled in the versions listed there; their other versions
  * stay in the table.
  */
+
+import { isCiliumPolicy } from './cilium-policy';
 
 /** The apiVersion of the NetworkPolicy the analyzer models. @internal */
 export const NETWORK_POLICY_API_VERSION = 'networking.k8s.io/v1';
@@ -40,7 +43,6 @@ export interface UnmodelledKind {
 }
 
 const CLUSTER_TIER = 'a cluster policy of an API version the analyzer does not model (it models ClusterNetworkPolicy policy.networking.k8s.io/v1alpha2 and AdminNetworkPolicy/BaselineAdminNetworkPolicy v1alpha1): it can allow or deny flows before or after NetworkPolicies decide';
-const CILIUM = 'a Cilium policy: Cilium enforces it alongside NetworkPolicies (its deny rules win), so it can deny or allow flows the verdicts do not show';
 const CALICO = 'a Calico policy: Calico enforces it in its own tiers and order, so it can deny or allow flows the verdicts do not show';
 const ANTREA = 'an Antrea policy: Antrea enforces it in its own tiers, before or after NetworkPolicies, so it can deny or allow flows the verdicts do not show';
 const MESH = 'a service-mesh authorization policy: the mesh proxies can refuse connections the NetworkPolicies allow';
@@ -54,8 +56,6 @@ const UNMODELLED_POLICY_KINDS: Readonly<Record<string, UnmodelledKind | null>> =
   'policy.networking.k8s.io/AdminNetworkPolicy': { reason: CLUSTER_TIER, clusterScoped: true },
   'policy.networking.k8s.io/BaselineAdminNetworkPolicy': { reason: CLUSTER_TIER, clusterScoped: true },
   'policy.networking.k8s.io/ClusterNetworkPolicy': { reason: CLUSTER_TIER, clusterScoped: true },
-  'cilium.io/CiliumNetworkPolicy': { reason: CILIUM, clusterScoped: false },
-  'cilium.io/CiliumClusterwideNetworkPolicy': { reason: CILIUM, clusterScoped: true },
   'projectcalico.org/NetworkPolicy': { reason: CALICO, clusterScoped: false },
   'projectcalico.org/GlobalNetworkPolicy': { reason: CALICO, clusterScoped: true },
   'crd.projectcalico.org/NetworkPolicy': { reason: CALICO, clusterScoped: false },
@@ -102,6 +102,7 @@ export function unmodelledPolicyKind(obj: any): UnmodelledKind | undefined {
   if (kind === 'NetworkPolicy' && (group === 'networking.k8s.io' || group === 'extensions')) {
     return { reason: `an API version of NetworkPolicy that Kubernetes no longer serves (kubectl apply fails); write it as ${NETWORK_POLICY_API_VERSION}`, clusterScoped: false };
   }
+  if (isCiliumPolicy(obj)) return undefined;
   if (kind.endsWith('NetworkPolicy')) {
     const reason = `a network policy kind of API group '${group}' that the analyzer does not know, so it cannot tell what it allows or denies`;
     return { reason, clusterScoped: obj.metadata?.namespace === undefined };

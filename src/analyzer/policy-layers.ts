@@ -1,6 +1,7 @@
+import { CiliumPolicyLayer } from './cilium-policy-layer';
 import { ClusterModel } from './cluster-model';
 import { ClusterPolicyLayer } from './cluster-policy-layer';
-import { ExternalModel, splitAddressSpace } from './external-nodes';
+import { ExternalModel, namedNodes, splitAddressSpace } from './external-nodes';
 import { NetworkPolicyLayer } from './network-policy-layer';
 import { PolicyLayer } from './policy-tier';
 
@@ -20,7 +21,7 @@ const analyses = new WeakMap<ClusterModel, Analysis>();
 function analysisOf(model: ClusterModel): Analysis {
   let analysis = analyses.get(model);
   if (!analysis) {
-    analysis = { layers: [new ClusterPolicyLayer(model, 'Admin'), new NetworkPolicyLayer(model), new ClusterPolicyLayer(model, 'Baseline')] };
+    analysis = { layers: [new ClusterPolicyLayer(model, 'Admin'), new NetworkPolicyLayer(model), new CiliumPolicyLayer(model), new ClusterPolicyLayer(model, 'Baseline')] };
     analyses.set(model, analysis);
   }
   return analysis;
@@ -31,9 +32,16 @@ export function policyLayers(model: ClusterModel): readonly PolicyLayer[] {
   return analysisOf(model).layers;
 }
 
-/** The external nodes every CIDR some layer mentions splits the address space into. @internal */
+/**
+ * The external nodes: those every CIDR some layer mentions splits the address space into, then the
+ * named ones (the API server, DNS names and patterns) some layer mentions.
+ * @internal
+ */
 export function externalNodes(model: ClusterModel): readonly ExternalModel[] {
   const analysis = analysisOf(model);
-  analysis.externals ??= splitAddressSpace(analysis.layers.flatMap((layer) => layer.cidrs));
+  analysis.externals ??= [
+    ...splitAddressSpace(analysis.layers.flatMap((layer) => layer.cidrs)),
+    ...namedNodes(analysis.layers.flatMap((layer) => layer.names ?? []), analysis.layers.some((layer) => layer.namesApiServer)),
+  ];
   return analysis.externals;
 }

@@ -26,9 +26,11 @@ export type TierName = typeof TIERS[number];
  * - `first-match` (Admin, Baseline): its policies by ascending priority, rules in written order;
  *   the first rule matching the peer and some of the ports decides those ports (Allow or Deny) or
  *   passes them to the next tier (Pass).
- * - `isolation` (NetworkPolicy): once a policy of the tier applies to the endpoint, the tier decides
- *   every port: what a Deny rule matches is denied, else what an Allow rule matches is allowed,
- *   else denied. When no policy applies the tier decides nothing.
+ * - `isolation` (NetworkPolicy, with Cilium policies): once a policy of the tier that isolates
+ *   applies to the endpoint, the tier decides every port: what a Deny rule matches is denied, else
+ *   what an Allow rule matches is allowed, else denied. When the policies applying do not isolate
+ *   (Cilium `enableDefaultDeny: false`), the tier decides only what Deny rules match. When no
+ *   policy applies the tier decides nothing.
  * @internal
  */
 export const TIER_SEMANTICS: Readonly<Record<TierName, 'first-match' | 'isolation'>> = {
@@ -114,6 +116,11 @@ export interface TierPolicy {
   readonly priority: number;
   /** Its rules for this direction, in written order. */
   readonly rules: readonly TierRule[];
+  /**
+   * Whether applying puts the endpoint in default deny for this direction (isolation tier only).
+   * @default true
+   */
+  readonly isolates?: boolean;
   /** Whether the policy applies to a pod in this direction (for a NetworkPolicy: it isolates it). */
   appliesTo(pod: PodModel): boolean;
   /** The pod classes it applies to. */
@@ -141,6 +148,10 @@ export interface PolicyLayer {
   /** Every CIDR its rules mention: the boundaries of external nodes. */
   readonly cidrs: readonly ParsedCidr[];
   readonly features: ClassFeatures;
+  /** DNS names and patterns its peers name: each becomes a named external node. */
+  readonly names?: readonly string[];
+  /** Whether some peer names the API server, which then becomes a named external node. */
+  readonly namesApiServer?: boolean;
   /** Its policies with this direction, in the layer's order. */
   policies(direction: Direction): readonly TierPolicy[];
 }

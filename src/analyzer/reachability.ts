@@ -2,13 +2,15 @@ import { App, Chart } from 'cdk8s';
 import { PortRange, PortRangeTable, allowedPortRanges } from './allowed-ports';
 import { ClusterModel, LoadedObject, PodModel, describeSource } from './cluster-model';
 import { judgeProbe } from './evaluator';
-import { Explanation, explainVerdict } from './explanation';
+import { Explanation, explainVerdict, isolatingPolicyName } from './explanation';
 import { EndpointModel, ExternalModel, externalHoldsIp, externalOverlaps, isExternal, wholeSpace } from './external-nodes';
 import { checkObjects, loadManifestFiles } from './manifest-loader';
 import { MatrixEngine } from './matrix-engine';
 import { externalNodes } from './policy-layers';
+import { TIERS } from './policy-tier';
 import { MatrixLocation, ReachabilityMatrix } from './reachability-matrix';
 import { ProbePort } from './rule-ports';
+import { isolates } from './verdict-walk';
 import { parseCidr, parseIp } from '../vocabulary/k8s-rules';
 import { Port } from '../vocabulary/port';
 
@@ -81,11 +83,11 @@ export interface PodDeclaration {
 export interface PodIsolation {
   /** The pod, as `namespace/name`. */
   readonly pod: string;
-  /** Whether some policy selects it with Ingress in policyTypes. */
+  /** Whether some policy selects it with Ingress in policyTypes (or a Cilium policy puts it in default deny). */
   readonly ingressIsolated: boolean;
   /** Whether some policy selects it with Egress in policyTypes. */
   readonly egressIsolated: boolean;
-  /** The policies isolating its ingress, as `namespace/name`. */
+  /** The policies isolating its ingress: NetworkPolicies as `namespace/name`, Cilium policies as `Kind namespace/name`. */
   readonly ingressPolicies: string[];
   /** The policies isolating its egress, as `namespace/name`. */
   readonly egressPolicies: string[];
@@ -93,10 +95,11 @@ export interface PodIsolation {
 
 /**
  * Input the analyzer does not model, so every verdict ignores it: an object of a policy kind it
- * does not evaluate (Cilium and Calico policies, MultiNetworkPolicy, cluster policies of API
- * versions other than ClusterNetworkPolicy v1alpha2 and AdminNetworkPolicy /
- * BaselineAdminNetworkPolicy v1alpha1, …), or a field of a modelled object that it cannot
- * evaluate (`hostNetwork: true` on a pod, a `nodes` or `domainNames` peer of a cluster policy). Such input can allow or deny flows the verdicts do not
+ * does not evaluate (Calico policies, MultiNetworkPolicy, cluster policies of API versions other
+ * than ClusterNetworkPolicy v1alpha2 and AdminNetworkPolicy / BaselineAdminNetworkPolicy
+ * v1alpha1, …), or a field of a modelled object that it cannot evaluate (`hostNetwork: true` on a
+ * pod, a `nodes` or `domainNames` peer of a cluster policy; L7 rules, `toServices` or node
+ * entities of a Cilium policy). Such input can allow or deny flows the verdicts do not
  * show.
  *
  * @example
@@ -129,16 +132,23 @@ export interface UnmodelledInput {
 /**
  * What network policies allow, with exact Kubernetes semantics, computed from plain Kubernetes
  * objects: Namespaces, Pods, workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
- * CronJob, one endpoint each, named after the workload), NetworkPolicies (v1), and the cluster
- * tiers: ClusterNetworkPolicies (`policy.networking.k8s.io/v1alpha2`), AdminNetworkPolicies and
- * the BaselineAdminNetworkPolicy (`v1alpha1`).
+ * CronJob, one endpoint each, named after the workload), NetworkPolicies (v1), Cilium's
+ * CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy, and the cluster tiers:
+ * ClusterNetworkPolicies (`policy.networking.k8s.io/v1alpha2`), AdminNetworkPolicies and the
+ * BaselineAdminNetworkPolicy (`v1alpha1`). Cilium enforces its policies together with
+ * NetworkPolicies, in the NetworkPolicy tier: a pod is isolated once a policy of either kind
+ * applies (Cilium: unless `enableDefaultDeny` says otherwise), a connection is allowed when a rule
+ * of either allows it, and Cilium deny rules win over every allow.
  *
  * Endpoints are pods and external nodes. Pods are named `namespace/name`; a plain `name` works
  * when only one namespace has it. External nodes are the addresses outside the cluster, split by
  * every CIDR the policies mention into ranges every policy treats alike, named `C` or
  * `C except E1, E2` (e.g. `0.0.0.0/0 except 10.0.0.0/8`): the IPv4 space always, the IPv6 space
- * when a policy mentions an IPv6 CIDR. Nothing outside the cluster enforces policies, so an
- * external node's side always allows; only ipBlock peers and rules without peers match it.
+ * when a policy mentions an IPv6 CIDR. Named external nodes are the DNS names and patterns Cilium
+ * `toFQDNs` peers mention (`api.stripe.com`, `*.amazonaws.com`) and the API server
+ * (`kube-apiserver`) when a Cilium policy names that entity. Nothing outside the cluster enforces
+ * policies, so an external node's side always allows; only address and name peers, entities and
+ * rules without peers match it.
  * Wherever an endpoint is asked for, an IP address works too: a pod's IP names that pod, any
  * other address the external node holding it.
  *
@@ -146,10 +156,12 @@ export interface UnmodelledInput {
  * destination's ingress to allow it. Each side is decided by walking the policy tiers in order:
  * the Admin tier (ClusterNetworkPolicies of tier Admin and AdminNetworkPolicies, by ascending
  * priority, rules in written order, the first matching rule allows, denies or passes), the
- * NetworkPolicy tier (isolation: once a NetworkPolicy selects the pod, only what its rules allow),
+ * NetworkPolicy tier (isolation: once a NetworkPolicy or Cilium policy selects the pod, only what their rules allow;
+ * Cilium deny rules win),
  * the Baseline tier (like the Admin tier), then the default, which allows. `explain` says which
  * tier, policy and rule decided and which Pass rules it went through. Policy kinds it does not
- * model (a Calico NetworkPolicy, …) and peers it cannot resolve (`nodes`, `domainNames`) are not
+ * model (a Calico NetworkPolicy, …), Cilium fields it does not model (L7 rules, …) and peers it
+ * cannot resolve (`nodes`, `domainNames`) are not
  * dropped silently: `unmodelled` lists them.
  *
  * @example
@@ -339,7 +351,8 @@ export class Reachability {
   public _isolationAt(index: number): PodIsolation {
     const engine = this._engine;
     const c = engine.classOfPod[index];
-    const ids = (direction: 'Ingress' | 'Egress'): string[] => engine.isolatingPolicies(c, direction).map((p) => this.model.policies[p].id);
+    const ids = (direction: 'Ingress' | 'Egress'): string[] => engine.program(c, direction).byTier[TIERS.indexOf('NetworkPolicy')]
+      .filter(isolates).map(isolatingPolicyName);
     const ingressPolicies = ids('Ingress');
     const egressPolicies = ids('Egress');
     const pod = this.model.pods[index].id;

@@ -53,6 +53,11 @@ export function ruleMatchesPeer(rule: TierRule, peer: EndpointModel): boolean {
   return rule.peers.length === 0 || rule.peers.some((p) => p.matches(peer));
 }
 
+/** Whether a policy of the isolation tier puts the endpoints it applies to in default deny. @internal */
+export function isolates(policy: TierPolicy): boolean {
+  return policy.isolates !== false;
+}
+
 /** Whether any tier has a policy for the endpoint. @internal */
 export function hasPolicies(program: SideProgram): boolean {
   return program.byTier.some((list) => list.length > 0);
@@ -120,15 +125,22 @@ export function walkSide(program: SideProgram, matchesPeer: (rule: TierRule) => 
           matched.push({ rule, ports, policy });
         }
       }
+      const isolating = policies.filter(isolates);
       let allowedHere = PortSet.NONE;
       for (const { rule, ports, policy } of matched) {
+        // Without isolation what no Deny rule matches is left to the next tiers, Allow rules or not.
+        if (rule.action === 'Allow' && isolating.length === 0) continue;
         const part = rule.action === 'Deny' ? ports : ports.subtract(denied);
         if (part.isEmpty()) continue;
         if (rule.action === 'Allow') allowedHere = allowedHere.union(part);
         if (record) decisions.push({ tier, kind: 'rule', allowed: rule.action === 'Allow', ports: part, rule, policies: [policy] });
       }
+      if (isolating.length === 0) {
+        undecided = undecided.subtract(denied);
+        continue;
+      }
       const rest = undecided.subtract(allowedHere).subtract(denied);
-      if (record && !rest.isEmpty()) decisions.push({ tier, kind: 'isolated', allowed: false, ports: rest, policies });
+      if (record && !rest.isEmpty()) decisions.push({ tier, kind: 'isolated', allowed: false, ports: rest, policies: isolating });
       allowed = allowed.union(allowedHere);
       undecided = PortSet.NONE;
     } else {
@@ -195,6 +207,10 @@ export function walkClasses(program: SideProgram, all: BitSet, ruleClasses: (rul
           if (rule.action === 'Deny') (deny ??= new BitSet(n)).or(m);
           else allow.or(m);
         }
+      }
+      if (!policies.some(isolates)) {
+        if (deny) undecided.andNot(deny);
+        continue;
       }
       if (deny) allow.andNot(deny);
       return allowed.or(allow.and(undecided));

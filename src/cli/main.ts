@@ -50,11 +50,11 @@ Commands:
 
 Files of a directory that hold no Kubernetes object are skipped with a warning naming them.
 Pods are named namespace/name (plain name when unique). Run 'cdk8s-netpol <command> --help' for
-one command, 'cdk8s-netpol --version' for the version. Policy objects the analysis does not model
-(Calico and Antrea policies, MultiNetworkPolicy, ...) are named in a warning on stderr and in the
-JSON output ("unmodelled");
---strict makes them an input error. Exit codes: 0 ok, 1 analyze found findings at --fail-on or
-diff found what --fail-on-open/--fail-on-change ask about, 2 bad usage or input.
+one command, 'cdk8s-netpol --version' for the version. Policy objects and fields the analysis does
+not model (Calico and Antrea policies, MultiNetworkPolicy, Cilium L7 rules, ...) are named in a
+warning on stderr and in the JSON output ("unmodelled"); --strict makes them an input error. Exit
+codes: 0 ok, 1 analyze found findings at --fail-on or diff found what --fail-on-open/--fail-on-change
+ask about, 2 bad usage or input.
 `;
 
 const COMMAND_USAGE: Record<string, string> = {

@@ -26,7 +26,7 @@ export const UNMODELLED_RULES: FindingRuleDefinition[] = [
     id: 'NP021',
     rule: 'input-not-modelled',
     severity: FindingSeverity.WARNING,
-    summary: 'A policy object (a Calico NetworkPolicy, an Antrea policy, …) or a field the analyzer does not model: what is reported allowed or denied ignores it.',
+    summary: 'A policy object (a Calico NetworkPolicy, an Antrea policy, …) or a field the analyzer does not model (a Cilium L7 rule, …): what is reported allowed or denied ignores it.',
     fix: 'Check what it allows and denies with the tooling of its CNI or tier, then suppress this finding with the reason; or leave it out of the analyzed input.',
     check: unmodelled,
   },

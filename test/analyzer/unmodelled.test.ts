@@ -14,8 +14,8 @@ describe('Reachability.unmodelled', () => {
       object('policy.networking.k8s.io/v1alpha2', 'AdminNetworkPolicy', 'deny-all'),
       object('policy.networking.k8s.io/v1beta1', 'BaselineAdminNetworkPolicy', 'default'),
       object('policy.networking.k8s.io/v1alpha1', 'ClusterNetworkPolicy', 'tenants'),
-      object('cilium.io/v2', 'CiliumNetworkPolicy', 'l7', 'shop'),
-      object('cilium.io/v2', 'CiliumClusterwideNetworkPolicy', 'host'),
+      object('crd.antrea.io/v1beta1', 'NetworkPolicy', 'l7', 'shop'),
+      object('crd.antrea.io/v1beta1', 'ClusterNetworkPolicy', 'host'),
       object('projectcalico.org/v3', 'GlobalNetworkPolicy', 'deny-egress'),
       object('crd.projectcalico.org/v1', 'NetworkPolicy', 'calico-crd'),
       object('k8s.cni.cncf.io/v1beta1', 'MultiNetworkPolicy', 'secondary', 'shop'),
@@ -27,15 +27,15 @@ describe('Reachability.unmodelled', () => {
       'AdminNetworkPolicy policy.networking.k8s.io/v1alpha2 deny-all items[1]',
       'BaselineAdminNetworkPolicy policy.networking.k8s.io/v1beta1 default items[2]',
       'ClusterNetworkPolicy policy.networking.k8s.io/v1alpha1 tenants items[3]',
-      'CiliumNetworkPolicy cilium.io/v2 shop/l7 items[4]',
-      'CiliumClusterwideNetworkPolicy cilium.io/v2 host items[5]',
+      'NetworkPolicy crd.antrea.io/v1beta1 shop/l7 items[4]',
+      'ClusterNetworkPolicy crd.antrea.io/v1beta1 host items[5]',
       'GlobalNetworkPolicy projectcalico.org/v3 deny-egress items[6]',
       // Namespaced, and in `default` when the manifest names no namespace, as kubectl would put it.
       'NetworkPolicy crd.projectcalico.org/v1 default/calico-crd items[7]',
       'MultiNetworkPolicy k8s.cni.cncf.io/v1beta1 shop/secondary items[8]',
     ]);
     expect(u[0].reason).toMatch(/^a cluster policy of an API version the analyzer does not model/);
-    expect(u[3].reason).toMatch(/^a Cilium policy/);
+    expect(u[3].reason).toMatch(/^an Antrea policy/);
     expect(u[7].reason).toMatch(/secondary \(Multus\) network interfaces/);
     expect(u[0].field).toBeUndefined();
   });

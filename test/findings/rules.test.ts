@@ -351,16 +351,16 @@ describe('rule selection and the public API', () => {
 });
 
 describe('NP021 input the analyzer does not model', () => {
-  const cilium = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'l7', namespace: 'shop' }, spec: {} };
+  const antrea = { apiVersion: 'crd.antrea.io/v1beta1', kind: 'NetworkPolicy', metadata: { name: 'l7', namespace: 'shop' }, spec: {} };
 
   test('fires per unmodelled object, and per unmodelled field, naming it and why', () => {
     const hostNet = { ...web, spec: { ...web.spec, hostNetwork: true } };
-    const [object, field] = findings(['NP021'], [cilium, hostNet]);
+    const [object, field] = findings(['NP021'], [antrea, hostNet]);
     expect(object).toMatchObject({
       severity: FindingSeverity.WARNING,
       subject: 'shop/l7',
-      objects: ['CiliumNetworkPolicy shop/l7'],
-      message: 'CiliumNetworkPolicy shop/l7 is not modelled, so every verdict ignores it: a Cilium policy: Cilium enforces it alongside NetworkPolicies (its deny rules win), so it can deny or allow flows the verdicts do not show',
+      objects: ['NetworkPolicy shop/l7'],
+      message: 'NetworkPolicy shop/l7 is not modelled, so every verdict ignores it: an Antrea policy: Antrea enforces it in its own tiers, before or after NetworkPolicies, so it can deny or allow flows the verdicts do not show',
     });
     expect(field.message).toMatch(/^spec.hostNetwork of Pod shop\/web is not modelled, so every verdict ignores it: a host-network pod/);
   });
@@ -370,6 +370,6 @@ describe('NP021 input the analyzer does not model', () => {
   });
 
   test('NetworkPolicyFindings.ofManifests reports it', () => {
-    expect(NetworkPolicyFindings.ofManifests([web, cilium], { rules: ['NP021'] }).map((f) => `${f.id} ${f.subject}`)).toEqual(['NP021 shop/l7']);
+    expect(NetworkPolicyFindings.ofManifests([web, antrea], { rules: ['NP021'] }).map((f) => `${f.id} ${f.subject}`)).toEqual(['NP021 shop/l7']);
   });
 });

@@ -132,10 +132,10 @@ describe('NetworkPolicyGuardrails', () => {
 
   test('a policy kind the analyzer does not model is a warning at synth (NP021), naming the object', () => {
     const chart = shop();
-    new ApiObject(chart, 'cilium', { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'l7', namespace: 'shop' }, spec: {} });
+    new ApiObject(chart, 'antrea', { apiVersion: 'crd.antrea.io/v1beta1', kind: 'NetworkPolicy', metadata: { name: 'l7', namespace: 'shop' }, spec: {} });
     const guardrails = new NetworkPolicyGuardrails(chart, 'guardrails', { skipRules: ['NP008'] });
     expect(() => Testing.synth(chart)).not.toThrow();
-    expect(printed()).toContain('[warning] NP021 shop/l7: CiliumNetworkPolicy shop/l7 is not modelled, so every verdict ignores it: a Cilium policy');
+    expect(printed()).toContain('[warning] NP021 shop/l7: NetworkPolicy shop/l7 is not modelled, so every verdict ignores it: an Antrea policy');
     expect(guardrails.findings().map((f) => `${f.id} ${f.subject}`)).toContain('NP021 shop/l7');
   });
 
