@@ -7,3 +7,4 @@ export * from './three-tier-app';
 export * from './zero-trust-namespace';
 export * from './owned-namespaces';
 export * from './network-policy-invariants';
+export * from './policy-backend';

@@ -1,8 +1,10 @@
 import { createHash } from 'crypto';
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { FlowRequest, reportFlowRequests } from './flow-requests';
+import { PolicyBackend } from './policy-backend';
 import { PolicyDirection } from './policy-direction';
+import { IntentPeer, PolicyIntent, PortSet, portSortKey } from './policy-intent';
 import { DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid } from '../vocabulary/errors';
 import { FlowSpec, endpointFromEntry } from '../vocabulary/invariant';
@@ -10,9 +12,6 @@ import { compare, LabelSelector } from '../vocabulary/label-selector';
 import { Peer, ResolvedPeer } from '../vocabulary/peer';
 import { Port } from '../vocabulary/port';
 import { ResolvedWorkload, Workload } from '../vocabulary/workload';
-
-/** What a rule allows a peer: listed ports, or every port of every protocol. */
-type PortSet = Port[] | 'all';
 
 /** A resolver's rules, resolved for one workload. */
 type DnsRules = { peer: ResolvedPeer; ports: Port[] }[];
@@ -63,8 +62,9 @@ export interface GrantOptions {
 
 /**
  * The mechanism every construct of this library writes through: rules collected per workload and
- * direction for the whole app, merged and de-duplicated, and rendered lazily as one NetworkPolicy per
- * workload. A repeated grant changes nothing, and the output is the smallest set of policies and rules
+ * direction for the whole app, merged and de-duplicated into one intent per workload (the single
+ * source), which each backend the app chose renders lazily as one object per workload
+ * (`PolicyBackend`: NetworkPolicy v1 by default, CiliumNetworkPolicy). A repeated grant changes nothing, and the output is the smallest set of policies and rules
  * that allows exactly what was declared.
  *
  * - Policy names are the workload's name plus `-netpol` (`all-pods-netpol` for a whole namespace),
@@ -118,7 +118,23 @@ export class PolicyRegistry {
   /** The flows whose other side was not written when granted, in the order they were granted. */
   private readonly requests: { target: Target; request: FlowRequest }[] = [];
 
+  /** The backends every policy renders to, fixed once the first policy is made. */
+  private backends: readonly PolicyBackend[] = [PolicyBackend.NETWORK_POLICY];
+
   private constructor() {}
+
+  /** Chooses the backends; only before the first policy exists, since each backend makes an object per policy. */
+  public useBackends(requester: IConstruct, backends: PolicyBackend[]): void {
+    const where = `PolicyBackend.use(${requester.node.path || 'app'})`;
+    if (backends.length === 0) {
+      throw invalid(where, 'no backend given, so no policy would be rendered', 'Name PolicyBackend.NETWORK_POLICY, PolicyBackend.CILIUM or both');
+    }
+    if (this.targets.size > 0) {
+      throw invalid(where, `${this.targets.size} policies already exist, made for ${this.backends.map((b) => b.name).join(' and ')}`,
+        'Call PolicyBackend.use(app, ...) right after creating the App, before any construct of this library');
+    }
+    this.backends = [...new Set(backends)];
+  }
 
   /** Isolates `workload` for `direction`: only what is allowed gets through. */
   public isolate(requester: IConstruct, workload: Workload, direction: PolicyDirection, dns: DnsResolver): void {
@@ -142,16 +158,22 @@ export class PolicyRegistry {
     const opposite = direction === PolicyDirection.INGRESS ? PolicyDirection.EGRESS : PolicyDirection.INGRESS;
     for (const peer of peers) {
       const other = peer._resolve(resolved.namespace, requester);
-      this.grant(requester, target, direction, other, ports, options.dns);
+      if (direction === PolicyDirection.INGRESS && other.destinationOnly) {
+        throw invalid(requester.node.path, `${peer} can only be a destination: no connection comes from a DNS name`, 'Allow egress to it with AllowTo');
+      }
+      // A Service's ports arrive on its pods' target ports: rules name those, on both sides.
+      const arriving = direction === PolicyDirection.EGRESS && other.destinationPorts ? other.destinationPorts(ports, requester.node.path) : ports;
+      this.grant(requester, target, direction, other, arriving, options.dns);
       if (options.bothSides && other.workload) {
         target.asPeer ??= Peer._ofWorkload(resolved);
         const otherSide = this.target(requester, other.workload);
         if (!otherSide.written && (options.writeUnownedNamespaces || this.owns(requester, other.workload.namespace))) this.write(otherSide);
         if (!otherSide.written) {
           const [from, to] = direction === PolicyDirection.INGRESS ? [other.workload, resolved] : [resolved, other.workload];
-          this.requests.push({ target: otherSide, request: { requester, workload: otherSide.workload, direction: opposite, from, to, ports } });
+          const request = { requester, workload: otherSide.workload, direction: opposite, from, to, ports: arriving };
+          this.requests.push({ target: otherSide, request });
         }
-        this.grant(requester, otherSide, opposite, target.asPeer, ports, options.dns);
+        this.grant(requester, otherSide, opposite, target.asPeer, arriving, options.dns);
       }
     }
   }
@@ -191,16 +213,19 @@ export class PolicyRegistry {
       const self = endpointFromEntry({ podSelector: target.workload.selector.toJson() }, namespace);
       for (const [direction, rules] of [['Ingress', target.ingress], ['Egress', target.egress]] as const) {
         for (const { peer, ports, requesters } of rules.peers.values()) {
-          const other = endpointFromEntry(peer.render(namespace), namespace);
-          const flow: FlowSpec = {
-            from: [direction === 'Ingress' ? other : self],
-            to: [direction === 'Ingress' ? self : other],
-            ...(ports === 'all' ? {} : { ports: [...ports].sort((a, b) => compare(portSortKey(a), portSortKey(b))).map((p) => p.toJson()) }),
-          };
-          const key = JSON.stringify(flow);
-          const by = requesters.map((r) => r.node.path);
-          const known = flows.get(key);
-          flows.set(key, { flow, declaredBy: [...new Set([...(known?.declaredBy ?? []), ...by])] });
+          // A peer NetworkPolicy v1 cannot express (a DNS name) has no entry, so no flow in these terms.
+          for (const entry of peer.render(namespace)) {
+            const other = endpointFromEntry(entry, namespace);
+            const flow: FlowSpec = {
+              from: [direction === 'Ingress' ? other : self],
+              to: [direction === 'Ingress' ? self : other],
+              ...(ports === 'all' ? {} : { ports: [...ports].sort((a, b) => compare(portSortKey(a), portSortKey(b))).map((p) => p.toJson()) }),
+            };
+            const key = JSON.stringify(flow);
+            const by = requesters.map((r) => r.node.path);
+            const known = flows.get(key);
+            flows.set(key, { flow, declaredBy: [...new Set([...(known?.declaredBy ?? []), ...by])] });
+          }
         }
       }
     }
@@ -318,12 +343,12 @@ export class PolicyRegistry {
     const chart = this.hostChart(target.requester, namespace);
     const host = (chart.node.tryFindChild(HOST_ID) as Construct | undefined) ?? new Construct(chart, HOST_ID);
     // '.' appears in neither a namespace nor a policy name, so ids of different policies never clash.
-    new ApiObject(host, `${namespace}.${target.name}`, {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: target.name, namespace },
-      spec: Lazy.any({ produce: () => this.render(target) }),
-    });
+    const record = (direction: string, index: number, requesters: readonly IConstruct[]): void => {
+      this.origins.set(`${namespace}/${target.name}|${direction}|${index}`, requesters);
+    };
+    for (const backend of this.backends) {
+      backend._create(host, `${namespace}.${target.name}`, { name: target.name, namespace }, () => this.intent(target), record);
+    }
   }
 
   /** Whether the app owns `namespace` now: a construct targets it, it is declared, or a top-level chart is it. */
@@ -341,20 +366,17 @@ export class PolicyRegistry {
     for (const namespace of this.ownedNamespaces(root)) this.own(namespace);
     const open = this.requests.filter((r) => !r.target.written).map((r) => r.request);
     const manifests = new Map<string, any[]>();
-    for (const [namespace, targets] of this.unwritten) manifests.set(namespace, [...targets].map((t) => this.toManifest(t)));
+    for (const [namespace, targets] of this.unwritten) manifests.set(namespace, [...targets].flatMap((t) => this.toManifests(t)));
     reportFlowRequests(root, open, manifests);
     return [];
   }
 
-  /** The NetworkPolicy object of `target`, as it would be written. */
-  private toManifest(target: Target): any {
-    return {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: target.name, namespace: target.workload.namespace },
-      spec: this.render(target),
-    };
+  /** The objects of `target`, one per backend, as they would be written. */
+  private toManifests(target: Target): any[] {
+    const metadata = { name: target.name, namespace: target.workload.namespace };
+    return this.backends.map((backend) => backend._manifest(metadata, this.intent(target)));
   }
+
 
   /**
    * The chart a new policy is written into: the requester's when it is the policy's namespace, else a
@@ -389,9 +411,13 @@ export class PolicyRegistry {
     return name;
   }
 
-  private render(target: Target): any {
+  /** The merged intent of a workload, as every backend renders it. */
+  private intent(target: Target): PolicyIntent {
     const namespace = target.workload.namespace;
+    const dnsKeys = new Set<string>();
+    for (const rules of target.dns.values()) for (const { peer } of rules) dnsKeys.add(peer.key);
     const egressPeers = new Map(target.egress.peers);
+    const namespaceDns: IntentPeer[] = [];
     if (target.egress.isolated && !target.workload.selector.isEmpty) {
       // The namespace-wide policy selects these pods too (policies add up): what it allows is not repeated.
       const namespaceWide = this.targets.get(`${namespace}|${EVERY_POD}`)?.egress.peers;
@@ -400,28 +426,24 @@ export class PolicyRegistry {
           const allowed = namespaceWide?.get(peer.key)?.ports ?? [];
           const missing = allowed === 'all' ? [] : ports.filter((port) => !allowed.some((p) => port.isCoveredBy(p)));
           const known = egressPeers.get(peer.key);
+          if (missing.length < ports.length) namespaceDns.push({ peer, ports, requesters: [], dns: true });
           if (missing.length === 0) continue;
           egressPeers.set(peer.key, { peer, ports: mergePorts(known?.ports ?? [], missing), requesters: known?.requesters ?? [] });
         }
       }
     }
-    const policyTypes = [
-      ...(target.ingress.isolated ? ['Ingress'] : []),
-      ...(target.egress.isolated ? ['Egress'] : []),
-    ];
-    const ingress = renderRules(target.ingress.peers, namespace, 'from');
-    const egress = renderRules(egressPeers, namespace, 'to');
-    for (const [direction, rules] of [['Ingress', ingress], ['Egress', egress]] as const) {
-      rules.forEach((rule, index) => this.origins.set(`${namespace}/${target.name}|${direction}|${index}`, rule.requesters));
-    }
+    const list = (peers: Map<string, PeerRule>): IntentPeer[] => [...peers.values()].map((p) => ({ ...p, dns: dnsKeys.has(p.peer.key) }));
     return {
-      podSelector: target.workload.selector.toJson(),
-      policyTypes,
-      ...(ingress.length > 0 ? { ingress: ingress.map((r) => r.rule) } : {}),
-      ...(egress.length > 0 ? { egress: egress.map((r) => r.rule) } : {}),
+      namespace,
+      name: target.name,
+      selector: target.workload.selector,
+      ingressIsolated: target.ingress.isolated,
+      egressIsolated: target.egress.isolated,
+      ingress: list(target.ingress.peers),
+      egress: list(egressPeers),
+      namespaceDns,
     };
   }
-
 }
 
 /** A flow some constructs declared, and their paths. @internal */
@@ -445,34 +467,6 @@ function mergePorts(existing: PortSet, more: Port[]): PortSet {
     merged.push(port);
   }
   return merged;
-}
-
-/**
- * Groups peers with the same ports into one rule each: the fewest rules for exactly these pairs; with
- * each rule, the constructs that asked for its peers.
- */
-function renderRules(peers: Map<string, PeerRule>, namespace: string, side: 'from' | 'to'): { rule: any; requesters: IConstruct[] }[] {
-  const groups = new Map<string, { ports: PortSet; peers: ResolvedPeer[]; requesters: Set<IConstruct> }>();
-  for (const { peer, ports, requesters } of peers.values()) {
-    const portsKey = ports === 'all' ? 'all' : ports.map(portSortKey).sort().join(',');
-    const group = groups.get(portsKey) ?? { ports, peers: [], requesters: new Set() };
-    group.peers.push(peer);
-    for (const r of requesters) group.requesters.add(r);
-    groups.set(portsKey, group);
-  }
-  return [...groups.entries()]
-    .sort(([a], [b]) => compare(a, b))
-    .map(([, group]) => ({
-      rule: {
-        [side]: group.peers.sort((a, b) => compare(a.key, b.key)).map((p) => p.render(namespace)),
-        ...(group.ports === 'all' ? {} : { ports: [...group.ports].sort((a, b) => compare(portSortKey(a), portSortKey(b))).map((p) => p.toJson()) }),
-      },
-      requesters: [...group.requesters],
-    }));
-}
-
-function portSortKey(port: Port): string {
-  return `${port.protocol}|${port.name !== undefined ? 1 : 0}|${String(port.number ?? 0).padStart(5, '0')}|${port.endPort ?? ''}|${port.name ?? ''}`;
 }
 
 /** A DNS-1123 name of at most 63 characters; a hash of `key` is appended when asked or when truncated. */

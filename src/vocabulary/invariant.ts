@@ -225,7 +225,12 @@ export class Invariant {
  */
 export function endpointSpec(peer: Peer, scope: IConstruct): EndpointSpec {
   const namespace = Chart.of(scope).namespace;
-  const entry = peer._resolve(namespace ?? '', scope).render(namespace ?? '');
+  const entries = peer._resolve(namespace ?? '', scope).render(namespace ?? '');
+  if (entries.length !== 1) {
+    throw invalid(scope.node.path, `${peer} is not one NetworkPolicy peer (a DNS name or the API server), which invariants cannot name yet`,
+      'Name pods, namespaces or address blocks in invariants');
+  }
+  const entry = entries[0];
   if (!entry.ipBlock && !entry.namespaceSelector && !namespace) {
     throw invalid(scope.node.path, `${peer} selects pods in the chart's namespace, and the chart '${Chart.of(scope).node.path}' has none`,
       'Name the namespace with Peer.podsIn() or Peer.workload(), or give the chart a namespace');

@@ -1,12 +1,24 @@
 import { IConstruct } from 'constructs';
 import { invalid, show } from './errors';
-import { checkDns1123Label, checkExcept, IpFamily, NAMESPACE_NAME_LABEL, parseCidr, ParsedCidr } from './k8s-rules';
+import { checkDns1123Label, checkDns1123Subdomain, checkExcept, checkPortNumber, IpFamily, NAMESPACE_NAME_LABEL, parseCidr, ParsedCidr } from './k8s-rules';
 import { LabelSelector } from './label-selector';
+import { Port, Protocol } from './port';
+import { readService, serviceTargetPorts } from './service';
 import { nameFromSelector, ResolvedWorkload, Workload } from './workload';
 
 
 /**
- * A peer with its namespace resolved: what the registry stores and renders.
+ * How a peer appears in a CiliumNetworkPolicy rule: the L3 field (`Endpoints`, `CIDRSet`,
+ * `Entities` or `FQDNs`, after `from`/`to`) and its entry.
+ * @internal
+ */
+export interface CiliumPeerEntry {
+  readonly field: 'Endpoints' | 'CIDRSet' | 'Entities' | 'FQDNs';
+  readonly entry: any;
+}
+
+/**
+ * A peer with its namespace resolved: what the registry stores, and what each backend renders.
  * @internal
  */
 export interface ResolvedPeer {
@@ -14,8 +26,57 @@ export interface ResolvedPeer {
   readonly key: string;
   /** Set when the peer is a workload inside the cluster, so the other side of a flow can be written. */
   readonly workload?: ResolvedWorkload;
-  /** The `NetworkPolicyPeer` entry for a policy living in `policyNamespace`. */
-  render(policyNamespace: string): any;
+  /** Why NetworkPolicy v1 cannot express the peer, and what can: rendering it there fails with this. */
+  readonly networkPolicyRefusal?: string;
+  /** What a NetworkPolicy v1 rendering of the peer leaves to the CNI, printed when it is rendered. */
+  readonly networkPolicyWarning?: string;
+  /** Set when the peer can only be a destination (a DNS name). */
+  readonly destinationOnly?: boolean;
+  /** The `NetworkPolicyPeer` entries for a policy living in `policyNamespace` (none when refused). */
+  render(policyNamespace: string): any[];
+  /** The entry of a CiliumNetworkPolicy rule for a policy living in `policyNamespace`. */
+  renderCilium(policyNamespace: string): CiliumPeerEntry;
+  /**
+   * The ports a connection to the peer arrives on, for the ports a grant names (a Service's ports
+   * become its target ports). Throws, naming `where`, for a port the peer does not serve.
+   */
+  destinationPorts?(ports: Port[], where: string): Port[];
+}
+
+/**
+ * Options of a DNS-name peer.
+ *
+ * @example
+ * Peer.fqdn('api.stripe.com', { fallbackCidrs: ['203.0.113.0/24'] });
+ */
+export interface FqdnOptions {
+  /**
+   * Address blocks NetworkPolicy v1 allows instead of the name (it cannot select names). Other
+   * backends ignore them.
+   * @default - none: the NetworkPolicy v1 backend refuses the name
+   */
+  readonly fallbackCidrs?: string[];
+}
+
+/**
+ * Where the Kubernetes API server is, for backends that select it by address.
+ *
+ * @example
+ * Peer.kubeApiServer({ endpoints: ['10.0.0.1'], port: 6443 });
+ */
+export interface KubeApiServerOptions {
+  /**
+   * The API server's endpoint IPs (or CIDRs), as `kubectl get endpointslices -n default -l
+   * kubernetes.io/service-name=kubernetes` lists them. NetworkPolicy v1 needs them.
+   * @default - none: only the Cilium backend can express the peer
+   */
+  readonly endpoints?: string[];
+
+  /**
+   * The port the endpoints listen on (6443 on kubeadm clusters, 443 on most managed ones).
+   * @default 443
+   */
+  readonly port?: number;
 }
 
 /**
@@ -145,6 +206,99 @@ export class Peer {
   }
 
   /**
+   * The pods behind a Service, reached on its ports: rules name the Service's ports (`Port.HTTP`
+   * for a Service port 80) and are written with the target ports on its pods, which is what
+   * policies see. Like `Peer.workload`, the other side of the flow is written too.
+   * @param service a cdk8s-plus Service (any version), a KubeService or an ApiObject of kind Service
+   */
+  public static service(service: IConstruct): Peer {
+    const where = `Peer.service(${service.node.path})`;
+    return new Peer(() => `service ${service.node.path}`, (_ns, scope) => {
+      const spec = readService(service, where);
+      const resolved = Workload.fromService(service)._resolve(scope);
+      const pods = podsPeer(resolved.namespace, resolved.selector, resolved);
+      return { ...pods, destinationPorts: (ports, grant) => serviceTargetPorts(spec, ports, grant) };
+    });
+  }
+
+  /**
+   * A DNS name outside the cluster, exact (`api.stripe.com`) or every name one label below a
+   * domain (`*.amazonaws.com`). Only a destination. CiliumNetworkPolicy expresses it (`toFQDNs`, with
+   * the DNS rule Cilium needs to see the lookups); NetworkPolicy v1 cannot select names, so rendering
+   * it there fails unless `fallbackCidrs` name the addresses to allow instead.
+   * @param name the name, or `*.` and a domain
+   * @param options fallback address blocks for NetworkPolicy v1
+   * @default options - no fallback: NetworkPolicy v1 refuses the name
+   */
+  public static fqdn(name: string, options: FqdnOptions = {}): Peer {
+    const where = `Peer.fqdn(${show(name)})`;
+    const normalized = name.trim().toLowerCase().replace(/\.$/, '');
+    const wildcard = normalized.startsWith('*.');
+    const domain = wildcard ? normalized.slice(2) : normalized;
+    if (domain.includes('*')) {
+      throw invalid(where, '\'*\' may only start a name, as \'*.\' before a domain', "Write an exact name ('api.stripe.com') or a wildcard for one label below a domain ('*.stripe.com')");
+    }
+    const problem = checkDns1123Subdomain(domain);
+    if (problem) throw invalid(where, `${wildcard ? 'the domain after \'*.\'' : 'the name'} ${show(domain)} ${problem}`);
+    const fallbackPeers = (options.fallbackCidrs ?? []).map((text) => {
+      const parsed = parseCidr(text);
+      if (typeof parsed === 'string') throw invalid(where, `fallback CIDR ${show(text)} ${parsed}`);
+      return blockPeer(`${where} fallback`, parsed.family, text, []).resolved;
+    });
+    const entry = wildcard ? { matchPattern: normalized } : { matchName: normalized };
+    const resolved: ResolvedPeer = {
+      key: `fqdn|${normalized}|${fallbackPeers.map((p) => p.key).join(',')}`,
+      destinationOnly: true,
+      render: (ns) => fallbackPeers.flatMap((p) => p.render(ns)),
+      ...(fallbackPeers.length === 0 ? {
+        networkPolicyRefusal: `${where}: NetworkPolicy v1 cannot select a DNS name. Render with the Cilium backend (PolicyBackend.use(app, [PolicyBackend.CILIUM])), which writes toFQDNs, or give the addresses to allow instead: Peer.fqdn(${show(name)}, { fallbackCidrs: ['203.0.113.0/24'] })`,
+      } : {}),
+      renderCilium: () => ({ field: 'FQDNs', entry }),
+    };
+    return new Peer(() => `fqdn ${normalized}`, () => resolved);
+  }
+
+  /**
+   * The Kubernetes API server, for operators and controllers that call it and for admission
+   * webhooks it calls. CiliumNetworkPolicy selects it by identity (`kube-apiserver` entity).
+   * NetworkPolicy v1 has no such selector: it needs the API server's endpoint addresses (`kubectl get
+   * endpointslices -n default -l kubernetes.io/service-name=kubernetes`) and allows them as ipBlocks,
+   * which CNIs treat differently (a warning says so). As a destination, `Port.HTTPS` (the
+   * `kubernetes` Service's port) is written as the endpoints' `port`.
+   * @param options the endpoints and their port
+   * @default options - no endpoints (only Cilium can express it), port 443
+   */
+  public static kubeApiServer(options: KubeApiServerOptions = {}): Peer {
+    const where = 'Peer.kubeApiServer()';
+    const port = options.port ?? 443;
+    const problem = checkPortNumber(port);
+    if (problem) throw invalid(where, `port ${port} ${problem}`);
+    const endpoints = (options.endpoints ?? []).map((text) => {
+      const cidr = text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`;
+      const parsed = parseCidr(cidr);
+      if (typeof parsed === 'string') throw invalid(where, `endpoint ${show(text)} ${parsed}`, "Give the API server's endpoint IPs, e.g. '10.0.0.1'");
+      return blockPeer(`${where} endpoint`, parsed.family, cidr, []).resolved;
+    });
+    const target = Port.tcp(port);
+    const resolved: ResolvedPeer = {
+      key: `kube-apiserver|${endpoints.map((p) => p.key).join(',')}|${port}`,
+      render: (ns) => endpoints.flatMap((p) => p.render(ns)),
+      ...(endpoints.length === 0 ? {
+        networkPolicyRefusal: `${where}: NetworkPolicy v1 cannot select the API server without its addresses. Give them (Peer.kubeApiServer({ endpoints: ['10.0.0.1'], port: 6443 }), from kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes), or render with the Cilium backend (PolicyBackend.use(app, [PolicyBackend.CILIUM])), which selects it as the kube-apiserver entity`,
+      } : {
+        networkPolicyWarning: `NetworkPolicy v1 allows the API server as ipBlocks of its endpoints (${(options.endpoints ?? []).join(', ')}) on ${port}/TCP; CNIs differ here (Cilium gives the API server its own identity, which ipBlocks do not match; managed control planes may change addresses), so check it on your CNI or use the Cilium backend`,
+      }),
+      renderCilium: () => ({ field: 'Entities', entry: 'kube-apiserver' }),
+      destinationPorts: (ports, grant) => ports.map((p) => {
+        const served = p.protocol === Protocol.TCP && (p.number === 443 || p.number === port) && p.endPort === undefined;
+        if (p.protocol === undefined || served) return target;
+        throw invalid(grant, `the API server serves ${port}/TCP (as the 'kubernetes' Service's 443), not ${p}`, `Use Port.HTTPS${port !== 443 ? ` or Port.tcp(${port})` : ''}`);
+      }),
+    };
+    return new Peer(() => 'kube-apiserver', () => resolved);
+  }
+
+  /**
    * A resolved workload as a peer: the other side of a flow written on both sides.
    * @internal
    */
@@ -153,21 +307,8 @@ export class Peer {
   }
 
   private static ipBlock(where: string, family: IpFamily, cidrText: string, exceptText: string[], wideChoice?: string): Peer {
-    const cidr = parseStrictCidr(where, family, cidrText);
-    if (wideChoice && cidr.prefix === 0) {
-      throw invalid(where, `${cidrText} is every IPv${family} address, pods and nodes included`, `If that is what you mean, say so with ${wideChoice}`);
-    }
-    const except = new Map<string, ParsedCidr>();
-    for (const text of exceptText) {
-      const hole = parseStrictCidr(`${where} except ${show(text)}`, family, text);
-      const problem = checkExcept(cidr, hole);
-      if (problem) throw invalid(where, `except entry ${show(text)} ${problem}`, 'Kubernetes rejects except entries that are not strictly inside the cidr');
-      except.set(hole.canonical, hole);
-    }
-    const holes = [...except.keys()].sort();
-    const entry = { ipBlock: { cidr: cidr.canonical, ...(holes.length > 0 ? { except: holes } : {}) } };
-    const resolved: ResolvedPeer = { key: `ip|${JSON.stringify(entry)}`, render: () => entry };
-    return new Peer(() => `${cidr.canonical}${holes.length > 0 ? ` except ${holes.join(', ')}` : ''}`, () => resolved);
+    const { text, resolved } = blockPeer(where, family, cidrText, exceptText, wideChoice);
+    return new Peer(() => text, () => resolved);
   }
 
   private constructor(
@@ -209,9 +350,14 @@ function podsPeer(namespace: string, selector: LabelSelector, workload?: Resolve
     // by surprise. Peer.workload(Workload.allPods(ns)) says so explicitly, and gets its side written.
     workload: workload ?? (selector.isEmpty ? undefined : { namespace, selector, name: nameFromSelector(selector) }),
     render: (policyNamespace) => {
-      if (policyNamespace === namespace) return { podSelector: pods };
-      return selector.isEmpty ? { namespaceSelector: nameSelector(namespace) } : { namespaceSelector: nameSelector(namespace), podSelector: pods };
+      if (policyNamespace === namespace) return [{ podSelector: pods }];
+      return [selector.isEmpty ? { namespaceSelector: nameSelector(namespace) } : { namespaceSelector: nameSelector(namespace), podSelector: pods }];
     },
+    // A CiliumNetworkPolicy's endpoint selectors stay in its namespace unless they name one.
+    renderCilium: (policyNamespace) => ({
+      field: 'Endpoints',
+      entry: policyNamespace === namespace ? pods : { ...pods, matchLabels: { [CILIUM_NAMESPACE_LABEL]: namespace, ...(pods.matchLabels ?? {}) } },
+    }),
   };
 }
 
@@ -219,8 +365,57 @@ function namespacesPeer(namespaces: LabelSelector, pods: LabelSelector): Resolve
   const entry = { namespaceSelector: namespaces.toJson(), ...(pods.isEmpty ? {} : { podSelector: pods.toJson() }) };
   return {
     key: `namespaces|${JSON.stringify(entry)}`,
-    render: () => entry,
+    render: () => [entry],
+    renderCilium: () => ({ field: 'Endpoints', entry: ciliumNamespacesSelector(namespaces, pods) }),
   };
+}
+
+/** Cilium's label for a pod's namespace name. */
+const CILIUM_NAMESPACE_LABEL = 'k8s:io.kubernetes.pod.namespace';
+/** The prefix of Cilium's labels for a pod's namespace labels. */
+const CILIUM_NAMESPACE_LABELS = 'k8s:io.cilium.k8s.namespace.labels.';
+
+/**
+ * One Cilium endpoint selector for pods matching `pods` in namespaces matching `namespaces`: the
+ * namespace's labels as Cilium sees them on the pod; every namespace is "has a namespace".
+ */
+function ciliumNamespacesSelector(namespaces: LabelSelector, pods: LabelSelector): any {
+  const ns = namespaces.toJson();
+  const own = pods.toJson();
+  const nsLabels = Object.fromEntries(Object.entries(ns.matchLabels ?? {}).map(([k, v]) => [`${CILIUM_NAMESPACE_LABELS}${k}`, v]));
+  const nsExpressions = (ns.matchExpressions ?? []).map((e: any) => ({ ...e, key: `${CILIUM_NAMESPACE_LABELS}${e.key}` }));
+  const everyNamespace = namespaces.isEmpty ? [{ key: CILIUM_NAMESPACE_LABEL, operator: 'Exists' }] : [];
+  const matchLabels = { ...nsLabels, ...(own.matchLabels ?? {}) };
+  const matchExpressions = [...everyNamespace, ...nsExpressions, ...(own.matchExpressions ?? [])];
+  return {
+    ...(Object.keys(matchLabels).length > 0 ? { matchLabels } : {}),
+    ...(matchExpressions.length > 0 ? { matchExpressions } : {}),
+  };
+}
+
+/** An address block as a resolved peer, checked as the API server would, and its readable form. */
+function blockPeer(where: string, family: IpFamily, cidrText: string, exceptText: string[], wideChoice?: string):
+{ text: string; resolved: ResolvedPeer } {
+  const cidr = parseStrictCidr(where, family, cidrText);
+  if (wideChoice && cidr.prefix === 0) {
+    throw invalid(where, `${cidrText} is every IPv${family} address, pods and nodes included`, `If that is what you mean, say so with ${wideChoice}`);
+  }
+  const except = new Map<string, ParsedCidr>();
+  for (const text of exceptText) {
+    const hole = parseStrictCidr(`${where} except ${show(text)}`, family, text);
+    const problem = checkExcept(cidr, hole);
+    if (problem) throw invalid(where, `except entry ${show(text)} ${problem}`, 'Kubernetes rejects except entries that are not strictly inside the cidr');
+    except.set(hole.canonical, hole);
+  }
+  const holes = [...except.keys()].sort();
+  const block = { cidr: cidr.canonical, ...(holes.length > 0 ? { except: holes } : {}) };
+  const entry = { ipBlock: block };
+  const resolved: ResolvedPeer = {
+    key: `ip|${JSON.stringify(entry)}`,
+    render: () => [entry],
+    renderCilium: () => ({ field: 'CIDRSet', entry: block }),
+  };
+  return { text: `${cidr.canonical}${holes.length > 0 ? ` except ${holes.join(', ')}` : ''}`, resolved };
 }
 
 function parseStrictCidr(where: string, family: IpFamily, text: string): ParsedCidr {

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { invalid, show } from './errors';
 import { checkDns1123Label } from './k8s-rules';
 import { LabelSelector } from './label-selector';
+import { readService } from './service';
 
 /**
  * Options for a workload given by a label selector.
@@ -77,6 +78,17 @@ export class Workload {
     }
     return new Workload(() => `Workload.of(${pod.node.path})`, LabelSelector.matchLabels({ [kplus.Pod.ADDRESS_LABEL]: address }),
       pod.metadata.namespace ?? Chart.of(pod).namespace, pod.name);
+  }
+
+  /**
+   * The pods behind a Service: its selector, in its namespace (the object's, or its chart's). Read
+   * when called, so call it once the Service has its selector.
+   * @param service a cdk8s-plus Service (any version), a KubeService or an ApiObject of kind Service
+   */
+  public static fromService(service: IConstruct): Workload {
+    const where = `Workload.fromService(${service.node.path})`;
+    const spec = readService(service, where);
+    return new Workload(() => where, spec.selector, spec.namespace, spec.name);
   }
 
   /**

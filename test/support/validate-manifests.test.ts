@@ -46,9 +46,13 @@ describe('schemaProblems (kubernetes-models JSON schema)', () => {
   });
 
   test('fails loudly on a kind it has no schema for', () => {
-    const problems = schemaProblems({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'x' } });
+    const problems = schemaProblems({ apiVersion: 'crd.antrea.io/v1beta1', kind: 'NetworkPolicy', metadata: { name: 'x' } });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain('no schema for apiVersion "cilium.io/v2" kind "CiliumNetworkPolicy"');
+    expect(problems[0]).toContain('no schema for apiVersion "crd.antrea.io/v1beta1" kind "NetworkPolicy"');
+  });
+
+  test('a CiliumNetworkPolicy gets its name, namespace and spec checked here, its schema by the shared CRD tests', () => {
+    expect(schemaProblems({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'x' } })).toEqual(['metadata.namespace: missing', 'spec: missing']);
   });
 });
 

@@ -1,9 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
 import { DnsResolver, LabelSelector, Peer, Workload } from '../../src';
 
-/** Renders a peer as seen from a rule about pods in `context`, for a policy in `policyNamespace`. */
+/** Renders a peer (one entry) as seen from a rule about pods in `context`, for a policy in `policyNamespace`. */
 function render(peer: Peer, context = 'shop', policyNamespace = context): any {
-  return peer._resolve(context, new Chart(Testing.app(), 'c')).render(policyNamespace);
+  const entries = peer._resolve(context, new Chart(Testing.app(), 'c')).render(policyNamespace);
+  expect(entries).toHaveLength(1);
+  return entries[0];
 }
 
 const web = LabelSelector.matchLabels({ app: 'web' });
@@ -45,7 +47,7 @@ describe('Peer', () => {
 
   test('workload peers carry their namespace and are in-cluster workloads', () => {
     const resolved = Peer.workload(Workload.fromLabels({ app: 'api' }, { namespace: 'backend' }))._resolve('shop', new Chart(Testing.app(), 'c'));
-    expect(resolved.render('shop')).toEqual({
+    expect(resolved.render('shop')[0]).toEqual({
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'backend' } },
       podSelector: { matchLabels: { app: 'api' } },
     });
