@@ -1,6 +1,6 @@
-import { ClusterPolicyModel, readClusterPolicy } from './cluster-policy-model';
 import type { CiliumPolicyModel } from './cilium-policy';
 import { isCiliumPolicy, readCiliumPolicy } from './cilium-policy';
+import { ClusterPolicyModel, readClusterPolicy } from './cluster-policy-model';
 import { Labels, MATCH_ALL, Selector, readSelector } from './label-matcher';
 import { isModelledClusterPolicy, isModelledNetworkPolicy, unmodelledPolicyKind } from './policy-kinds';
 import { IpFamily, ParsedCidr, parseCidr, parseIp } from '../vocabulary/k8s-rules';
