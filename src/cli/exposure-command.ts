@@ -1,8 +1,9 @@
-import { Reachability } from '../analyzer';
+import { Reachability, UnmodelledInput } from '../analyzer';
 import { CommandIo } from './analyze-command';
 import { ParsedArgs, UsageError, outputOption } from './cli-args';
 import { noticeUnmodelled } from './input-notices';
 import { readManifests } from './manifest-input';
+import { describeSource } from '../analyzer/cluster-model';
 import { buildExposure, renderExposureMarkdown, renderExposureText } from '../reports/exposure-report';
 
 /**
@@ -26,10 +27,33 @@ export function runExposure(args: ParsedArgs, io: CommandIo): number {
   const output = outputOption(args, ['text', 'json', 'markdown']);
   if (args.positional.length === 0) throw new UsageError('give at least one manifest file or directory');
   const reach = Reachability._fromLoaded(readManifests('exposure', args.positional, args, io));
-  noticeUnmodelled('exposure', args, io, reach.unmodelled);
+  const unmodelled = [...reach.unmodelled, ...policiesOutsideExposure(reach)];
+  noticeUnmodelled('exposure', args, io, unmodelled);
   const exposure = buildExposure(reach, { podLevel: args.flags.has('pods') });
-  if (output === 'json') io.out(`${JSON.stringify({ workloads: exposure, unmodelled: reach.unmodelled }, undefined, 2)}\n`);
+  if (output === 'json') io.out(`${JSON.stringify({ workloads: exposure, unmodelled }, undefined, 2)}\n`);
   else if (output === 'markdown') io.out(renderExposureMarkdown(exposure));
   else io.out(renderExposureText(exposure));
   return args.flags.has('fail-on-flagged') && exposure.some((w) => w.flags.length > 0) ? 1 : 0;
+}
+
+const OUTSIDE_EXPOSURE = 'the exposure view reads NetworkPolicy v1 rules only, so this policy can allow or deny flows it does not show '
+  + '(analyze and explain take it into account)';
+
+/**
+ * The policies the analyzer models but the exposure view does not read (the cluster tiers and
+ * Cilium's policies), named like unmodelled input so that exposure never looks complete when
+ * they are there.
+ */
+function policiesOutsideExposure(reach: Reachability): UnmodelledInput[] {
+  const model = reach._model;
+  const source = (s: Parameters<typeof describeSource>[0]) => describeSource(s).replace(/: $/, '') || undefined;
+  const cilium = new Map(model.ciliumPolicies.map((p) => [`${p.kind} ${p.id}`, p])); // one per object, not per `specs[i]`
+  return [
+    ...model.clusterPolicies.map((p) => ({
+      kind: p.kind, apiVersion: p.apiVersion, name: p.name, source: source(p.source), reason: OUTSIDE_EXPOSURE,
+    })),
+    ...[...cilium.values()].map((p) => ({
+      kind: p.kind, apiVersion: 'cilium.io/v2', name: p.id, source: source(p.source), reason: OUTSIDE_EXPOSURE,
+    })),
+  ];
 }

@@ -9,7 +9,8 @@ import { Selector, formatSelector, selectorMatches } from '../analyzer/label-mat
  * namespace shop", "every pod of every namespace", "addresses 0.0.0.0/0 except 10.0.0.0/8" —
  * so it also covers pods and namespaces that do not exist yet. Workloads open to the internet or
  * to the whole cluster are flagged. Read from the NetworkPolicy rules that isolate each workload
- * (a direction no policy isolates is open to everything).
+ * (a direction no policy isolates is open to everything); the cluster tiers and Cilium policies are
+ * not read here, and the exposure command names them as input it does not model.
  */
 
 /** How far a peer reaches. @internal */

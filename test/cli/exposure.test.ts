@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 
@@ -39,6 +41,29 @@ describe('cdk8s-netpol exposure', () => {
     expect((await run('exposure', path.join(fixtures, 'shop'), '--output', 'markdown')).out).toContain(
       '| monitoring/prometheus | Deployment | **open to the internet, open to the whole cluster, may reach the internet, may reach the whole cluster** |',
     );
+  });
+
+  test('names the cluster-tier and Cilium policies it does not read, on stderr and in its JSON; --strict refuses them', async () => {
+    const tiers = path.join(fixtures, 'tiers');
+    const { code, err } = await run('exposure', tiers);
+    expect(code).toBe(0);
+    expect(err).toContain('warning: the verdicts ignore 1 object the analysis does not model');
+    expect(err).toContain('AdminNetworkPolicy deny-all (');
+    expect(err).toContain('anp-deny-all.yaml, document 0): the exposure view reads NetworkPolicy v1 rules only');
+    const json = JSON.parse((await run('exposure', tiers, '--output', 'json')).out);
+    expect(json.unmodelled.map((u: any) => `${u.kind} ${u.name}`)).toEqual(['AdminNetworkPolicy deny-all']);
+    expect((await run('exposure', tiers, '--strict')).code).toBe(2);
+    // A CiliumNetworkPolicy with two specs is named once.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-exposure-'));
+    fs.copyFileSync(path.join(tiers, 'pods.yaml'), path.join(dir, 'pods.yaml'));
+    fs.writeFileSync(path.join(dir, 'cilium.yaml'), [
+      'apiVersion: cilium.io/v2', 'kind: CiliumNetworkPolicy', 'metadata: { name: lock, namespace: shop }',
+      'specs:', '  - endpointSelector: {}', '    ingress: [{}]', '  - endpointSelector: {}', '    egress: [{}]', '',
+    ].join('\n'));
+    const cilium = JSON.parse((await run('exposure', dir, '--output', 'json')).out);
+    expect(cilium.unmodelled.map((u: any) => `${u.kind} ${u.name}`)).toEqual(['CiliumNetworkPolicy shop/lock']);
+    // Without such policies, nothing is said.
+    expect((await run('exposure', path.join(fixtures, 'shop'))).err).toBe('');
   });
 
   test('--help', async () => {
