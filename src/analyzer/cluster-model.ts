@@ -171,6 +171,11 @@ export function describeSource(source: SourceRef | undefined): string {
   return `${parts.join(', ')}: `;
 }
 
+/** `file.yaml, document 2` (document indexes count from 0), or '' when unknown. @internal */
+export function describeLocation(source: SourceRef | undefined): string {
+  return describeSource(source).replace(/: $/, '');
+}
+
 /** The input to `ClusterModel.addPod`. @internal */
 export interface PodInput {
   readonly namespace: string;
@@ -263,7 +268,7 @@ export class ClusterModel {
     };
     const existing = this.podsById.get(pod.id);
     if (existing) {
-      throw new ManifestError(source, `there are two pods named '${pod.id}': a ${existing.kind}${existing.source ? ` (${describeSource(existing.source).replace(/: $/, '')})` : ''} and a ${pod.kind}. Pod names must be unique per namespace; rename one`);
+      throw new ManifestError(source, `there are two pods named '${pod.id}': a ${existing.kind}${existing.source ? ` (${describeLocation(existing.source)})` : ''} and a ${pod.kind}. Pod names must be unique per namespace; rename one`);
     }
     this.podsById.set(pod.id, pod);
     this.pods.push(pod);

@@ -3,7 +3,7 @@ import { CommandIo } from './analyze-command';
 import { ParsedArgs, UsageError, outputOption } from './cli-args';
 import { noticeUnmodelled } from './input-notices';
 import { readManifests } from './manifest-input';
-import { describeSource } from '../analyzer/cluster-model';
+import { SourceRef, describeLocation } from '../analyzer/cluster-model';
 import { buildExposure, renderExposureMarkdown, renderExposureText } from '../reports/exposure-report';
 
 /**
@@ -46,7 +46,7 @@ const OUTSIDE_EXPOSURE = 'the exposure view reads NetworkPolicy v1 rules only, s
  */
 function policiesOutsideExposure(reach: Reachability): UnmodelledInput[] {
   const model = reach._model;
-  const source = (s: Parameters<typeof describeSource>[0]) => describeSource(s).replace(/: $/, '') || undefined;
+  const source = (s: SourceRef | undefined) => describeLocation(s) || undefined;
   const cilium = new Map(model.ciliumPolicies.map((p) => [`${p.kind} ${p.id}`, p])); // one per object, not per `specs[i]`
   return [
     ...model.clusterPolicies.map((p) => ({

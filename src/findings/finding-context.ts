@@ -1,6 +1,6 @@
 import { Finding, FindingRuleInfo } from './finding';
 import { FindingOptions } from './finding-options';
-import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, RuleModel, describeSource } from '../analyzer/cluster-model';
+import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, RuleModel, describeLocation } from '../analyzer/cluster-model';
 import { ParsedCidr, parseCidr } from '../vocabulary/k8s-rules';
 
 /**
@@ -106,7 +106,7 @@ export function policyObject(policy: PolicyModel): string {
 
 /** `NetworkPolicy shop/db (db.yaml, document 2)`, for messages. @internal */
 export function policyWhere(policy: PolicyModel): string {
-  const source = describeSource(policy.source).replace(/: $/, '');
+  const source = describeLocation(policy.source);
   return `NetworkPolicy '${policy.id}'${source && policy.source?.file !== undefined ? ` (${source})` : ''}`;
 }
 

@@ -1,6 +1,6 @@
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition } from './finding-context';
-import { describeSource } from '../analyzer/cluster-model';
+import { describeLocation } from '../analyzer/cluster-model';
 
 /**
  * Input the analyzer does not model (the model's `unmodelled` list): every verdict, finding and
@@ -10,7 +10,7 @@ import { describeSource } from '../analyzer/cluster-model';
 function unmodelled(context: FindingContext): FindingDraft[] {
   return context.model.unmodelled.map((u) => {
     const object = `${u.kind} ${u.name}`;
-    const source = describeSource(u.source).replace(/: $/, '');
+    const source = describeLocation(u.source);
     const what = u.field === undefined ? object : `${u.field} of ${object}`;
     return {
       subject: u.name,
