@@ -66,6 +66,8 @@ export interface CiliumRuleModel {
 /** One rule set (`spec`, or an entry of `specs`) of a Cilium policy. @internal */
 export interface CiliumPolicyModel {
   readonly kind: string;
+  /** The object's apiVersion, e.g. `cilium.io/v2`. */
+  readonly apiVersion: string;
   /** `namespace/name`, or `name` when cluster-scoped. */
   readonly id: string;
   /** The namespace of a CiliumNetworkPolicy; undefined when cluster-scoped. */
@@ -110,23 +112,25 @@ const SPEC_FIELDS = new Set(['endpointSelector', 'nodeSelector', 'ingress', 'ing
 /** Reads a Cilium policy; unmodelled fields go to `unmodelled`. Throws ManifestError when unreadable. @internal */
 export function readCiliumPolicy(obj: any, source: SourceRef, unmodelled: UnmodelledModel[]): CiliumPolicyModel[] {
   const kind: string = obj.kind;
+  const apiVersion = String(obj.apiVersion);
   const clusterScoped = CILIUM_POLICY_KINDS[kind];
   const name = obj.metadata?.name;
   if (typeof name !== 'string' || name === '') throw new ManifestError(source, `${kind} has no metadata.name`);
   const namespace = clusterScoped ? undefined : obj.metadata?.namespace ?? 'default';
   const id = namespace ? `${namespace}/${name}` : name;
   const report = (field: string, reason: string): void => {
-    unmodelled.push({ kind, apiVersion: String(obj.apiVersion), name: id, field, reason, source });
+    unmodelled.push({ kind, apiVersion, name: id, field, reason, source });
   };
   const specs: [string, any][] = [];
   if (obj.spec) specs.push(['spec', obj.spec]);
   (Array.isArray(obj.specs) ? obj.specs : []).forEach((spec: any, i: number) => specs.push([`specs[${i}]`, spec]));
   if (specs.length === 0) throw new ManifestError(source, `${kind} '${id}' has neither spec nor specs`);
-  return specs.map(([specPath, spec]) => readSpec({ kind, id, namespace, source, report }, specPath, spec ?? {}));
+  return specs.map(([specPath, spec]) => readSpec({ kind, apiVersion, id, namespace, source, report }, specPath, spec ?? {}));
 }
 
 interface ReadContext {
   readonly kind: string;
+  readonly apiVersion: string;
   readonly id: string;
   readonly namespace?: string;
   readonly source: SourceRef;
@@ -156,6 +160,7 @@ function readSpec(context: ReadContext, specPath: string, spec: any): CiliumPoli
   const flag = (value: any, direction: Direction): boolean => applies[direction] && value !== false;
   return {
     kind: context.kind,
+    apiVersion: context.apiVersion,
     id: context.id,
     namespace: context.namespace,
     specPath,

@@ -53,7 +53,7 @@ function policiesOutsideExposure(reach: Reachability): UnmodelledInput[] {
       kind: p.kind, apiVersion: p.apiVersion, name: p.name, source: source(p.source), reason: OUTSIDE_EXPOSURE,
     })),
     ...[...cilium.values()].map((p) => ({
-      kind: p.kind, apiVersion: 'cilium.io/v2', name: p.id, source: source(p.source), reason: OUTSIDE_EXPOSURE,
+      kind: p.kind, apiVersion: p.apiVersion, name: p.id, source: source(p.source), reason: OUTSIDE_EXPOSURE,
     })),
   ];
 }

@@ -57,11 +57,11 @@ describe('cdk8s-netpol exposure', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-exposure-'));
     fs.copyFileSync(path.join(tiers, 'pods.yaml'), path.join(dir, 'pods.yaml'));
     fs.writeFileSync(path.join(dir, 'cilium.yaml'), [
-      'apiVersion: cilium.io/v2', 'kind: CiliumNetworkPolicy', 'metadata: { name: lock, namespace: shop }',
+      'apiVersion: cilium.io/v2alpha1', 'kind: CiliumNetworkPolicy', 'metadata: { name: lock, namespace: shop }',
       'specs:', '  - endpointSelector: {}', '    ingress: [{}]', '  - endpointSelector: {}', '    egress: [{}]', '',
     ].join('\n'));
     const cilium = JSON.parse((await run('exposure', dir, '--output', 'json')).out);
-    expect(cilium.unmodelled.map((u: any) => `${u.kind} ${u.name}`)).toEqual(['CiliumNetworkPolicy shop/lock']);
+    expect(cilium.unmodelled.map((u: any) => `${u.apiVersion} ${u.kind} ${u.name}`)).toEqual(['cilium.io/v2alpha1 CiliumNetworkPolicy shop/lock']);
     // Without such policies, nothing is said.
     expect((await run('exposure', path.join(fixtures, 'shop'))).err).toBe('');
   });
