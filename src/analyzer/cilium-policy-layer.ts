@@ -96,7 +96,8 @@ function entityMatches(entity: string, endpoint: EndpointModel): boolean {
   return entity === 'world-ipv6' && endpoint.family === 6 && endpoint.named === undefined;
 }
 
-function fqdnMatches(peer: { name?: string; pattern?: string }, endpoint: ExternalModel): boolean {
+/** Whether a `toFQDNs` name or pattern matches a named node. @internal */
+export function fqdnMatches(peer: { name?: string; pattern?: string }, endpoint: ExternalModel): boolean {
   if (endpoint.named !== 'fqdn') return false;
   if (peer.name !== undefined) return endpoint.id === peer.name;
   const pattern = peer.pattern!;

@@ -1,6 +1,7 @@
 import { formatPortRanges } from './allowed-ports';
 import { IpBlockModel, LoadedObject, NAMESPACE_NAME_LABEL, PeerModel, PortRuleModel } from './cluster-model';
-import { EndpointModel, ExternalModel, isExternal } from './external-nodes';
+import { fqdnMatches } from './cilium-policy-layer';
+import { EndpointModel, ExternalModel, KUBE_APISERVER_NODE, blockHoldsExternal, isExternal } from './external-nodes';
 import { MATCH_ALL, Selector, formatSelector, readSelector, selectorMatches } from './label-matcher';
 import { peerMatches } from './network-policy-layer';
 import { PortSet } from './port-range-set';
@@ -45,10 +46,14 @@ export interface InvariantResult {
 /** Violations explained per invariant: the rest are counted. @internal */
 export const MAX_VIOLATIONS = 10;
 
-/** An endpoint spec read into the analyzer's peer model. */
+/** An endpoint spec read into the analyzer's peer model, or a peer known by name. */
 interface EndpointMatcher {
   readonly namespace: string;
   readonly peer: PeerModel;
+  /** A DNS name or `*.` pattern: the named nodes it matches. */
+  readonly fqdn?: string;
+  /** The API server's named node. */
+  readonly kubeApiServer?: boolean;
 }
 
 /**
@@ -117,6 +122,8 @@ export function checkInvariantsFile(objects: readonly LoadedObject[], file: Inva
 
 /** `shop/app=web`, `every pod of shop`, `namespaces team=a`, `10.0.0.0/8 except 10.1.0.0/16`. @internal */
 export function describeEndpoint(spec: EndpointSpec): string {
+  if (spec.fqdn !== undefined) return `fqdn ${spec.fqdn}`;
+  if (spec.kubeApiServer) return KUBE_APISERVER_NODE;
   if (spec.ipBlock) return `${spec.ipBlock.cidr}${spec.ipBlock.except?.length ? ` except ${spec.ipBlock.except.join(', ')}` : ''}`;
   const pods = readSelector(spec.podSelector);
   const podText = pods && (Object.keys(pods.matchLabels).length > 0 || pods.matchExpressions.length > 0) ? formatSelector(pods) : undefined;
@@ -196,6 +203,7 @@ function portsOf(ports: FlowSpec['ports'], destination: EndpointModel): PortSet 
 }
 
 function readEndpoint(spec: EndpointSpec): EndpointMatcher {
+  if (spec.fqdn !== undefined || spec.kubeApiServer) return { namespace: '', peer: {}, fqdn: spec.fqdn, kubeApiServer: spec.kubeApiServer };
   if (spec.ipBlock) {
     const cidr = parseCidr(spec.ipBlock.cidr) as ParsedCidr;
     return { namespace: '', peer: { ipBlock: { cidr, except: (spec.ipBlock.except ?? []).map((e) => parseCidr(e) as ParsedCidr) } } };
@@ -205,8 +213,10 @@ function readEndpoint(spec: EndpointSpec): EndpointMatcher {
   return { namespace: spec.namespace ?? '', peer: { podSelector: podSelector ?? (namespaceSelector ? undefined : MATCH_ALL), namespaceSelector } };
 }
 
-/** Whether a pod is one of the spec's pods, or an external node shares an address with its block. */
+/** Whether a pod is one of the spec's pods, an external node shares an address with its block, or a named node is its name. */
 function endpointMatches(reach: Reachability, matcher: EndpointMatcher, endpoint: EndpointModel): boolean {
+  if (matcher.kubeApiServer) return isExternal(endpoint) && endpoint.named === 'kube-apiserver';
+  if (matcher.fqdn !== undefined) return isExternal(endpoint) && fqdnMatches(matcher.fqdn.startsWith('*') ? { pattern: matcher.fqdn } : { name: matcher.fqdn }, endpoint);
   if (isExternal(endpoint)) return matcher.peer.ipBlock !== undefined && blockOverlaps(matcher.peer.ipBlock, endpoint);
   return peerMatches(reach._model, matcher, matcher.peer, endpoint);
 }
@@ -228,8 +238,9 @@ function ranges(cidr: ParsedCidr, holes: readonly ParsedCidr[]): [bigint, bigint
   return out;
 }
 
-/** Whether an external node and an ipBlock share an address. */
+/** Whether an external node and an ipBlock share an address (a named node: as the analyzer's address peers match it). */
 function blockOverlaps(block: IpBlockModel, external: ExternalModel): boolean {
+  if (external.named) return blockHoldsExternal(block, external);
   if (block.cidr.family !== external.family) return false;
   const mine = ranges(block.cidr, block.except);
   return ranges(external.cidr, external.except).some(([a, b]) => mine.some(([c, d]) => a <= d && c <= b));
@@ -237,8 +248,8 @@ function blockOverlaps(block: IpBlockModel, external: ExternalModel): boolean {
 
 /**
  * Pods (and namespaces) assumed for selectors that match no pod: those of the invariants, and,
- * when an invariant covers anything on a side, those of every policy rule and one pod of a
- * namespace nothing selects by name.
+ * when an invariant covers anything on a side, those of every policy (its pods and its rules' peers)
+ * and one pod of a namespace nothing selects by name.
  */
 function assumedPods(reach: Reachability, invariants: readonly InvariantSpec[]): { objects: LoadedObject[]; byEndpoint: Map<string, string> } {
   const model = reach._model;
@@ -270,7 +281,7 @@ function assumedPods(reach: Reachability, invariants: readonly InvariantSpec[]):
   const considered = new Set<string>();
   const consider = (spec: EndpointSpec): void => {
     const key = JSON.stringify(spec);
-    if (spec.ipBlock || considered.has(key)) return;
+    if (spec.ipBlock || spec.fqdn !== undefined || spec.kubeApiServer || considered.has(key)) return;
     considered.add(key);
     const matcher = readEndpoint(spec);
     if (pods.some((p) => matches(matcher, p))) return;
@@ -288,6 +299,8 @@ function assumedPods(reach: Reachability, invariants: readonly InvariantSpec[]):
   }
   if (invariants.some((i) => !i.from || !i.to)) {
     for (const policy of model.policies) {
+      // The pods a policy selects, so that what its rules open is checked too.
+      consider({ namespace: policy.namespace, podSelector: policy.podSelector });
       for (const rule of [...policy.ingress, ...policy.egress]) {
         for (const peer of rule.peers) {
           if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) continue;

@@ -14,6 +14,8 @@ import { checkPortName, checkPortNumber, parseCidr } from '../vocabulary/k8s-rul
  *       from: [{ namespace: shop, podSelector: { matchLabels: { app: web } } }]
  *       to: [{ namespace: shop, podSelector: { matchLabels: { app: db } } }]
  *       ports: [{ protocol: TCP, port: 5432 }]   # left out: every port
+ *       # a side may also name a DNS name ({ fqdn: api.stripe.com }, { fqdn: '*.example.com' }) or
+ *       # the API server ({ kubeApiServer: true }), as CiliumNetworkPolicy selects them
  *       except: [{ to: [...], ports: [...] }]    # never only: flows left out
  *
  * Every problem is an error naming the file and the field.
@@ -122,8 +124,14 @@ function readFlow(raw: any, where: string, fail: Fail): FlowSpec {
 }
 
 function readEndpoint(raw: any, where: string, fail: Fail): EndpointSpec {
-  if (!isObject(raw)) fail(where, 'must be a mapping: { namespace, podSelector }, { namespaceSelector, podSelector } or { ipBlock }');
-  onlyKeys(raw, ['namespace', 'podSelector', 'namespaceSelector', 'ipBlock'], where, fail);
+  if (!isObject(raw)) fail(where, 'must be a mapping: { namespace, podSelector }, { namespaceSelector, podSelector }, { ipBlock }, { fqdn } or { kubeApiServer: true }');
+  onlyKeys(raw, ['namespace', 'podSelector', 'namespaceSelector', 'ipBlock', 'fqdn', 'kubeApiServer'], where, fail);
+  if (raw.fqdn !== undefined || raw.kubeApiServer !== undefined) {
+    if (Object.keys(raw).length > 1) fail(where, `${raw.fqdn !== undefined ? 'fqdn' : 'kubeApiServer'} stands alone`);
+    if (raw.kubeApiServer !== undefined && raw.kubeApiServer !== true) fail(`${where}.kubeApiServer`, 'must be true');
+    if (raw.fqdn !== undefined && (typeof raw.fqdn !== 'string' || raw.fqdn === '')) fail(`${where}.fqdn`, "must be a DNS name or a pattern '*.domain'");
+    return raw;
+  }
   if (raw.ipBlock !== undefined) {
     if (Object.keys(raw).length > 1) fail(where, 'an ipBlock stands alone');
     if (!isObject(raw.ipBlock) || typeof raw.ipBlock.cidr !== 'string') fail(`${where}.ipBlock`, "needs a 'cidr'");

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { dump } from 'js-yaml';
 import { PolicyRegistry } from './policy-registry';
-import { Invariant, InvariantSpec } from '../vocabulary/invariant';
+import { EndpointSpec, FlowSpec, Invariant, InvariantSpec } from '../vocabulary/invariant';
 
 /**
  * Checks an app's invariants against the objects its charts synthesize; returns, for each
@@ -116,9 +116,14 @@ export class NetworkPolicyInvariants extends Construct {
     return this.added.map((a) => a.invariant);
   }
 
-  /** @internal */
+  /** The invariants in the file format, with the flows the app declares where an invariant leaves them out. @internal */
   public _specs(): InvariantSpec[] {
-    return this.added.map((a) => a.spec);
+    const declared = this.added.some((a) => a.invariant._exceptDeclaredFlows) ? PolicyRegistry.of(this).declaredFlows().map((f) => f.flow) : [];
+    return this.added.map(({ invariant, spec }) => {
+      if (!invariant._exceptDeclaredFlows) return spec;
+      const except = [...(spec.except ?? []), ...declared.filter((flow) => mayOverlap(flow, spec))];
+      return { ...spec, ...(except.length > 0 ? { except } : {}) };
+    });
   }
 
   /** The messages of this construct's violated invariants, from one check of the whole app per state of its objects. */
@@ -135,6 +140,19 @@ export class NetworkPolicyInvariants extends Construct {
     }
     return state.checked.messages.filter((m) => m.owner === this && m.message !== undefined).map((m) => m.message!);
   }
+}
+
+/** Whether a flow may share a pair with an invariant (so the file lists only the exemptions that can matter). */
+function mayOverlap(flow: FlowSpec, invariant: FlowSpec): boolean {
+  const side = (a?: EndpointSpec[], b?: EndpointSpec[]): boolean => !a || !b || a.some((x) => b.some((y) => mayShare(x, y)));
+  return side(flow.from, invariant.from) && side(flow.to, invariant.to);
+}
+
+/** False only when two endpoints surely share nothing: pods and what is outside the cluster, or pods of two named namespaces. */
+function mayShare(a: EndpointSpec, b: EndpointSpec): boolean {
+  const pods = (e: EndpointSpec): boolean => !e.ipBlock && e.fqdn === undefined && !e.kubeApiServer;
+  if (pods(a) !== pods(b)) return false;
+  return !pods(a) || a.namespaceSelector || b.namespaceSelector ? true : a.namespace === b.namespace;
 }
 
 interface AppState {

@@ -7,7 +7,7 @@ import { PolicyDirection } from './policy-direction';
 import { IntentPeer, PolicyIntent, PortSet, portSortKey } from './policy-intent';
 import { DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid } from '../vocabulary/errors';
-import { FlowSpec, endpointFromEntry } from '../vocabulary/invariant';
+import { FlowSpec, endpointFromEntry, peerEndpoints } from '../vocabulary/invariant';
 import { compare, LabelSelector } from '../vocabulary/label-selector';
 import { Peer, ResolvedPeer } from '../vocabulary/peer';
 import { Port } from '../vocabulary/port';
@@ -213,9 +213,7 @@ export class PolicyRegistry {
       const self = endpointFromEntry({ podSelector: target.workload.selector.toJson() }, namespace);
       for (const [direction, rules] of [['Ingress', target.ingress], ['Egress', target.egress]] as const) {
         for (const { peer, ports, requesters } of rules.peers.values()) {
-          // A peer NetworkPolicy v1 cannot express (a DNS name) has no entry, so no flow in these terms.
-          for (const entry of peer.render(namespace)) {
-            const other = endpointFromEntry(entry, namespace);
+          for (const other of peerEndpoints(peer, namespace)) {
             const flow: FlowSpec = {
               from: [direction === 'Ingress' ? other : self],
               to: [direction === 'Ingress' ? self : other],

@@ -4,9 +4,11 @@ import { Construct } from 'constructs';
 import { AllowFrom } from './allow-from';
 import { AllowTo } from './allow-to';
 import { DefaultDeny } from './default-deny';
+import { NetworkPolicyInvariants } from './network-policy-invariants';
 import { checkNamespaceProp, scopeTarget } from './scope-target';
 import { DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid } from '../vocabulary/errors';
+import { Invariant } from '../vocabulary/invariant';
 import { Peer } from '../vocabulary/peer';
 import { Port } from '../vocabulary/port';
 import { Workload } from '../vocabulary/workload';
@@ -59,6 +61,12 @@ export interface ZeroTrustFlowOptions {
  * Flows to and from workloads in the cluster are written on both sides, so they work when the other
  * namespace is locked down too. Adding the same flow twice is a no-op.
  *
+ * It declares what it promises as invariants (see {@link NetworkPolicyInvariants}): nothing reaches
+ * the pods of the namespace but the flows the app declares, and they reach nothing but DNS and the
+ * flows the app declares (its own, and those of other constructs over the namespace, such as a
+ * `ThreeTierApp`); its `DefaultDeny` adds that they keep reaching DNS. So synth fails when a policy
+ * the app writes by other means opens the namespace, naming the rule that does.
+ *
  * @example
  * const payments = new ZeroTrustNamespace(chart, 'payments', { namespace: 'payments', allowWithinNamespace: true });
  * payments.allowFrom(Peer.namespace('ingress-nginx'), [Port.HTTPS]);
@@ -92,6 +100,17 @@ export class ZeroTrustNamespace extends Construct {
     this.pods = Workload.allPods(namespace);
     this.dns = props.dns ?? DnsResolver.kubeDns();
     new DefaultDeny(this, 'Deny', { workload: this.pods, dns: this.dns });
+    const pods = Peer.workload(this.pods);
+    new NetworkPolicyInvariants(this, 'Invariants', {
+      invariants: [
+        Invariant.neverAllowed({ name: `nothing reaches the pods of ${namespace} but the flows the app declares`, to: [pods], exceptDeclaredFlows: true }),
+        Invariant.neverAllowed({
+          name: `the pods of ${namespace} reach nothing but ${this.dns.isNone ? '' : 'DNS and '}the flows the app declares`,
+          from: [pods],
+          exceptDeclaredFlows: true,
+        }),
+      ],
+    });
     if (props.allowWithinNamespace) {
       this.allowFrom(Peer.namespace(namespace), [Port.allPorts()]);
       this.allowTo(Peer.namespace(namespace), [Port.allPorts()]);

@@ -2,12 +2,13 @@ import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid, show } from './errors';
 import { NAMESPACE_NAME_LABEL } from './k8s-rules';
-import { Peer } from './peer';
+import { Peer, ResolvedPeer } from './peer';
 import { Port } from './port';
 
 /**
  * One side of a flow in the invariants file format: pods (`namespace` and/or selectors, as in a
- * NetworkPolicy peer whose policy lives in `namespace`) or addresses (`ipBlock`).
+ * NetworkPolicy peer whose policy lives in `namespace`), addresses (`ipBlock`), or a peer known by
+ * name (`fqdn`, `kubeApiServer`: what CiliumNetworkPolicy selects by DNS name or identity).
  * @internal
  */
 export interface EndpointSpec {
@@ -16,6 +17,10 @@ export interface EndpointSpec {
   readonly podSelector?: any;
   readonly namespaceSelector?: any;
   readonly ipBlock?: { readonly cidr: string; readonly except?: string[] };
+  /** A DNS name, or a pattern `*.domain`, as Cilium's `toFQDNs` names it. */
+  readonly fqdn?: string;
+  /** The Kubernetes API server (Cilium's `kube-apiserver` entity). */
+  readonly kubeApiServer?: boolean;
 }
 
 /** Flows from `from` to `to` on `ports`: absent sides are anything, absent ports every port. @internal */
@@ -106,6 +111,14 @@ export interface NeverAllowedProps {
    * @default - none
    */
   readonly except?: FlowExemption[];
+
+  /**
+   * Also leave out every flow the app's constructs declare (`AllowFrom`, `AllowTo`, the constructs
+   * built on them, and the DNS they keep), as they are when the app is synthesized: the invariant
+   * then says "nothing but what the app declares", whichever construct declares it.
+   * @default false
+   */
+  readonly exceptDeclaredFlows?: boolean;
 }
 
 /**
@@ -162,7 +175,7 @@ export class Invariant {
     }
     checkPorts(where, props.ports);
     (props.except ?? []).forEach((e, i) => checkPorts(`${where} except[${i}]`, e.ports));
-    return new Invariant(props.name, InvariantKind.NEVER_ALLOWED, props.from, props.to, props.ports, props.except ?? []);
+    return new Invariant(props.name, InvariantKind.NEVER_ALLOWED, props.from, props.to, props.ports, props.except ?? [], props.exceptDeclaredFlows ?? false);
   }
 
   /**
@@ -177,7 +190,7 @@ export class Invariant {
       if (peers.length === 0) throw invalid(where, `'${side}' is empty, so the invariant requires nothing`, `Name at least one ${side === 'ports' ? 'port' : 'peer'}`);
     }
     checkPorts(where, props.ports);
-    return new Invariant(props.name, InvariantKind.ALWAYS_ALLOWED, props.from, props.to, props.ports, []);
+    return new Invariant(props.name, InvariantKind.ALWAYS_ALLOWED, props.from, props.to, props.ports, [], false);
   }
 
   private constructor(
@@ -189,13 +202,16 @@ export class Invariant {
     private readonly to: Peer[] | undefined,
     private readonly ports: Port[] | undefined,
     private readonly except: FlowExemption[],
+    /** Whether the flows the app declares are left out too (added when the app is checked). @internal */
+    public readonly _exceptDeclaredFlows: boolean,
   ) {}
 
   /** A readable form, e.g. `never allowed: workload web -> workload db on all ports`. */
   public toString(): string {
     const side = (peers?: Peer[]): string => (peers ? peers.map(String).join(', ') : 'anything');
     const ports = this.ports ? this.ports.map(String).join(', ') : 'all ports';
-    return `${this.kind === InvariantKind.NEVER_ALLOWED ? 'never' : 'always'} allowed: ${side(this.from)} -> ${side(this.to)} on ${ports}`;
+    const declared = this._exceptDeclaredFlows ? ', except the flows the app declares' : '';
+    return `${this.kind === InvariantKind.NEVER_ALLOWED ? 'never' : 'always'} allowed: ${side(this.from)} -> ${side(this.to)} on ${ports}${declared}`;
   }
 
   /**
@@ -204,8 +220,8 @@ export class Invariant {
    */
   public _toSpec(scope: IConstruct): InvariantSpec {
     const flow = (from?: Peer[], to?: Peer[], ports?: Port[]): FlowSpec => ({
-      ...(from ? { from: from.map((p) => endpointSpec(p, scope)) } : {}),
-      ...(to ? { to: to.map((p) => endpointSpec(p, scope)) } : {}),
+      ...(from ? { from: from.flatMap((p) => endpointSpecs(p, scope)) } : {}),
+      ...(to ? { to: to.flatMap((p) => endpointSpecs(p, scope)) } : {}),
       ...(ports && !ports.some((p) => p.protocol === undefined) ? { ports: ports.map((p) => p.toJson()) } : {}),
     });
     return {
@@ -223,19 +239,28 @@ export class Invariant {
  * `Peer.pods()` selects in its chart's namespace.
  * @internal
  */
-export function endpointSpec(peer: Peer, scope: IConstruct): EndpointSpec {
+export function endpointSpecs(peer: Peer, scope: IConstruct): EndpointSpec[] {
   const namespace = Chart.of(scope).namespace;
-  const entries = peer._resolve(namespace ?? '', scope).render(namespace ?? '');
-  if (entries.length !== 1) {
-    throw invalid(scope.node.path, `${peer} is not one NetworkPolicy peer (a DNS name or the API server), which invariants cannot name yet`,
-      'Name pods, namespaces or address blocks in invariants');
-  }
-  const entry = entries[0];
-  if (!entry.ipBlock && !entry.namespaceSelector && !namespace) {
+  const specs = peerEndpoints(peer._resolve(namespace ?? '', scope), namespace ?? '');
+  if (specs.some((spec) => spec.namespace === '')) {
     throw invalid(scope.node.path, `${peer} selects pods in the chart's namespace, and the chart '${Chart.of(scope).node.path}' has none`,
       'Name the namespace with Peer.podsIn() or Peer.workload(), or give the chart a namespace');
   }
-  return endpointFromEntry(entry, namespace ?? '');
+  return specs;
+}
+
+/**
+ * The endpoints of a resolved peer for a policy in `namespace`: its NetworkPolicy peer entries, and
+ * the name Cilium selects it by (a DNS name, the API server) when it has one.
+ * @internal
+ */
+export function peerEndpoints(peer: ResolvedPeer, namespace: string): EndpointSpec[] {
+  const named = peer.renderCilium(namespace);
+  return [
+    ...peer.render(namespace).map((entry) => endpointFromEntry(entry, namespace)),
+    ...(named.field === 'FQDNs' ? [{ fqdn: named.entry.matchName ?? named.entry.matchPattern }] : []),
+    ...(named.field === 'Entities' && named.entry === 'kube-apiserver' ? [{ kubeApiServer: true }] : []),
+  ];
 }
 
 /**

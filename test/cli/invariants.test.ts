@@ -177,6 +177,12 @@ describe('the invariants file format', () => {
     expect(readInvariants(written).invariants).toEqual(NetworkPolicyInvariants._specs(app));
   });
 
+  test('DNS names and the API server, as CiliumNetworkPolicy selects them, are endpoints too', () => {
+    const value = { invariants: [{ name: 'x', allowed: 'never', to: [{ fqdn: '*.example.com' }, { kubeApiServer: true }] }] };
+    expect(validate(value)).toBe(true);
+    expect(readInvariants(value).invariants[0].to).toEqual([{ fqdn: '*.example.com' }, { kubeApiServer: true }]);
+  });
+
   test.each([
     ['an unknown field', { invariants: [{ name: 'x', allowed: 'never', form: [] }] }, "invariants[0]: unknown field 'form'"],
     ['always without a side', { invariants: [{ name: 'x', allowed: 'always', to: [{ namespace: 'a' }] }] }, "invariants[0]: an 'always' invariant needs 'from' and 'to'"],
@@ -184,6 +190,8 @@ describe('the invariants file format', () => {
     ['an ipBlock with a selector', { invariants: [{ name: 'x', allowed: 'never', to: [{ ipBlock: { cidr: '10.0.0.0/8' }, namespace: 'a' }] }] }, 'invariants[0].to[0]: an ipBlock stands alone'],
     ['a bad CIDR', { invariants: [{ name: 'x', allowed: 'never', to: [{ ipBlock: { cidr: 'shop' } }] }] }, "invariants[0].to[0].ipBlock: CIDR 'shop'"],
     ['a port out of range', { invariants: [{ name: 'x', allowed: 'never', ports: [{ port: 70000 }] }] }, 'invariants[0].ports[0].port: 70000'],
+    ['an fqdn with a selector', { invariants: [{ name: 'x', allowed: 'never', to: [{ fqdn: 'api.stripe.com', namespace: 'a' }] }] }, 'invariants[0].to[0]: fqdn stands alone'],
+    ['kubeApiServer false', { invariants: [{ name: 'x', allowed: 'never', to: [{ kubeApiServer: false }] }] }, 'invariants[0].to[0].kubeApiServer: must be true'],
     ['except on always', { invariants: [{ name: 'x', allowed: 'always', from: [{ namespace: 'a' }], to: [{ namespace: 'b' }], except: [{}] }] }, "invariants[0].except: only a 'never' invariant leaves flows out"],
   ])('the reader and the schema both reject %s', (_, value, message) => {
     expect(validate(value)).toBe(false);

@@ -1,7 +1,7 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import {
-  DefaultDeny, Invariant, LabelSelector, NetworkPolicyGuardrails, NetworkPolicyInvariants, Peer, PolicyDirection, Port, ThreeTierApp,
-  Workload, ZeroTrustNamespace,
+  DefaultDeny, Invariant, LabelSelector, NetworkPolicyGuardrails, NetworkPolicyInvariants, Peer, PolicyBackend, PolicyDirection, Port,
+  ThreeTierApp, Workload, ZeroTrustNamespace,
 } from '../../src';
 
 function shop(): { app: App; chart: Chart; tiers: ThreeTierApp } {
@@ -53,6 +53,8 @@ describe('NetworkPolicyInvariants', () => {
     expect(message).toContain("invariant 'nothing but the ingress reaches the frontend'");
     // Each pair is explained: the whole-namespace policy is what opens it.
     expect(message).toMatch(/shop\/assumed-backend -> shop\/assumed-frontend on TCP all; UDP all; SCTP all:\n\s+ALLOWED/);
+    // The ZeroTrustNamespace's own invariants hold: traffic within the namespace is a flow it declares.
+    expect(message).not.toContain('shop/locked-down/Invariants');
   });
 
   test('pods of the manifests are used when they match, and pods given to the guardrails count as the cluster', () => {
@@ -145,5 +147,69 @@ describe('NetworkPolicyInvariants', () => {
     const { app } = shop();
     const text = NetworkPolicyInvariants.toYaml(app);
     expect(text).toContain('- name: the frontend never reaches the database\n    allowed: never\n    from:\n      - namespace: shop\n        podSelector:\n          matchLabels:\n            tier: frontend');
+  });
+});
+
+describe('ZeroTrustNamespace invariants', () => {
+  test('it declares that nothing but the flows the app declares reaches or leaves its pods, and they hold', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new ZeroTrustNamespace(chart, 'locked-down');
+    expect(NetworkPolicyInvariants._specs(app).map((s) => `${s.declaredBy}: ${s.name}`)).toEqual([
+      'shop/locked-down/Deny/Invariants: shop/all-pods keeps reaching DNS (kube-dns: pods k8s-app=kube-dns in kube-system)',
+      'shop/locked-down/Invariants: nothing reaches the pods of shop but the flows the app declares',
+      'shop/locked-down/Invariants: the pods of shop reach nothing but DNS and the flows the app declares',
+    ]);
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  test('flows other constructs declare over the namespace count: a ThreeTierApp in a locked-down namespace synthesizes', () => {
+    const { app, chart } = shop();
+    new ZeroTrustNamespace(chart, 'locked-down');
+    expect(() => app.synthYaml()).not.toThrow();
+    // The file lists, as exemptions, the declared flows into the namespace: here the ingress to the frontend among them.
+    const into = NetworkPolicyInvariants._specs(app).find((s) => s.name === 'nothing reaches the pods of shop but the flows the app declares')!;
+    expect(into.except).toContainEqual({
+      from: [{ namespace: 'ingress-nginx', podSelector: {} }],
+      to: [{ namespace: 'shop', podSelector: { matchLabels: { tier: 'frontend' } } }],
+      ports: [{ port: 80, protocol: 'TCP' }, { port: 443, protocol: 'TCP' }],
+    });
+  });
+
+  test('a policy written by other means that opens a pod of the namespace fails synth, naming the rule', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new ZeroTrustNamespace(chart, 'locked-down');
+    new ApiObject(chart, 'open', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'open-web' },
+      spec: { podSelector: { matchLabels: { app: 'web' } }, ingress: [{}], policyTypes: ['Ingress'] },
+    });
+    const message = synthError(app);
+    expect(message).toContain("[shop/locked-down/Invariants] invariant 'nothing reaches the pods of shop but the flows the app declares' (declared by shop/locked-down/Invariants) is violated: it must never be allowed, and 3 of the 8 pairs it covers are allowed");
+    expect(message).toContain('0.0.0.0/0 -> shop/assumed-web on TCP all; UDP all; SCTP all:');
+    expect(message).toContain('ok   ingress of shop/assumed-web: NetworkPolicy tier: isolated by shop/all-pods-netpol, shop/open-web; allowed by NetworkPolicy shop/open-web ingress[0]');
+    expect(message).not.toContain('the pods of shop reach nothing but DNS');
+  });
+
+  test('DNS names and the API server: declared ones hold on the Cilium backend, and an invariant can name them', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    PolicyBackend.use(app, [PolicyBackend.CILIUM]);
+    const web = Workload.fromLabels({ app: 'web' });
+    const zeroTrust = new ZeroTrustNamespace(chart, 'zt');
+    new NetworkPolicyInvariants(chart, 'i', {
+      invariants: [Invariant.neverAllowed({ name: 'web never reaches stripe', from: [Peer.workload(web)], to: [Peer.fqdn('api.stripe.com')] })],
+    });
+    zeroTrust.allowTo(Peer.fqdn('*.example.com'), [Port.HTTPS], { workload: web });
+    zeroTrust.allowTo(Peer.kubeApiServer(), [Port.HTTPS], { workload: web });
+    expect(() => app.synthYaml()).not.toThrow();
+
+    zeroTrust.allowTo(Peer.fqdn('api.stripe.com'), [Port.HTTPS], { workload: web });
+    const message = synthError(app);
+    expect(message).toContain("[shop/i] invariant 'web never reaches stripe' (declared by shop/i) is violated: it must never be allowed, and 1 of the 1 pairs it covers are allowed");
+    expect(message).toContain('shop/assumed-web -> api.stripe.com on TCP 443:');
+    expect(message).not.toContain('shop/zt/Invariants');
   });
 });
