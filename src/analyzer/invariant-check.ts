@@ -1,6 +1,6 @@
 import { formatPortRanges } from './allowed-ports';
-import { IpBlockModel, LoadedObject, NAMESPACE_NAME_LABEL, PeerModel, PortRuleModel } from './cluster-model';
 import { fqdnMatches } from './cilium-policy-layer';
+import { IpBlockModel, LoadedObject, NAMESPACE_NAME_LABEL, PeerModel, PortRuleModel } from './cluster-model';
 import { EndpointModel, ExternalModel, KUBE_APISERVER_NODE, blockHoldsExternal, isExternal } from './external-nodes';
 import { MATCH_ALL, Selector, formatSelector, readSelector, selectorMatches } from './label-matcher';
 import { peerMatches } from './network-policy-layer';

@@ -175,7 +175,8 @@ export class Invariant {
     }
     checkPorts(where, props.ports);
     (props.except ?? []).forEach((e, i) => checkPorts(`${where} except[${i}]`, e.ports));
-    return new Invariant(props.name, InvariantKind.NEVER_ALLOWED, props.from, props.to, props.ports, props.except ?? [], props.exceptDeclaredFlows ?? false);
+    const except = props.except ?? [];
+    return new Invariant(props.name, InvariantKind.NEVER_ALLOWED, props.from, props.to, props.ports, except, props.exceptDeclaredFlows ?? false);
   }
 
   /**
