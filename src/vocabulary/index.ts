@@ -4,3 +4,4 @@ export * from './peer';
 export * from './workload';
 export * from './dns-resolver';
 export * from './invariant';
+export * from './cluster-rule';

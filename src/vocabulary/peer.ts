@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { cidrDifference } from './cidr-difference';
 import { invalid, show } from './errors';
 import { checkDns1123Label, checkDns1123Subdomain, checkExcept, checkPortNumber, IpFamily, NAMESPACE_NAME_LABEL, parseCidr, ParsedCidr } from './k8s-rules';
 import { LabelSelector } from './label-selector';
@@ -15,6 +16,18 @@ import { nameFromSelector, ResolvedWorkload, Workload } from './workload';
 export interface CiliumPeerEntry {
   readonly field: 'Endpoints' | 'CIDRSet' | 'Entities' | 'FQDNs';
   readonly entry: any;
+}
+
+/**
+ * How a peer appears in a cluster-tier rule (ClusterNetworkPolicy, AdminNetworkPolicy): exactly one
+ * of `namespaces` (every pod of the matching namespaces), `pods` (pods by namespace and pod labels)
+ * or `networks` (CIDRs, with any `except` already cut out).
+ * @internal
+ */
+export interface ClusterPeerEntry {
+  readonly namespaces?: any;
+  readonly pods?: { readonly namespaceSelector: any; readonly podSelector: any };
+  readonly networks?: readonly string[];
 }
 
 /**
@@ -36,6 +49,11 @@ export interface ResolvedPeer {
   render(policyNamespace: string): any[];
   /** The entry of a CiliumNetworkPolicy rule for a policy living in `policyNamespace`. */
   renderCilium(policyNamespace: string): CiliumPeerEntry;
+  /**
+   * The entry of a cluster-tier rule; throws, naming `where`, for a peer the cluster tier cannot
+   * select (a DNS name, the API server without its addresses, pods relative to no namespace).
+   */
+  renderCluster(where: string): ClusterPeerEntry;
   /**
    * The ports a connection to the peer arrives on, for the ports a grant names (a Service's ports
    * become its target ports). Throws, naming `where`, for a port the peer does not serve.
@@ -254,6 +272,13 @@ export class Peer {
         networkPolicyRefusal: `${where}: NetworkPolicy v1 cannot select a DNS name. Render with the Cilium backend (PolicyBackend.use(app, [PolicyBackend.CILIUM])), which writes toFQDNs, or give the addresses to allow instead: Peer.fqdn(${show(name)}, { fallbackCidrs: ['203.0.113.0/24'] })`,
       } : {}),
       renderCilium: () => ({ field: 'FQDNs', entry }),
+      renderCluster: (at) => {
+        if (fallbackPeers.length === 0) {
+          throw invalid(at, `${where}: the cluster tier's standard API cannot select a DNS name (domainNames is an experimental field implementations need not support)`,
+            `Give the addresses to allow instead: Peer.fqdn(${show(name)}, { fallbackCidrs: ['203.0.113.0/24'] }), or allow the name per workload with the Cilium backend`);
+        }
+        return { networks: fallbackPeers.flatMap((p) => p.renderCluster(at).networks!) };
+      },
     };
     return new Peer(() => `fqdn ${normalized}`, () => resolved);
   }
@@ -289,6 +314,13 @@ export class Peer {
         networkPolicyWarning: `NetworkPolicy v1 allows the API server as ipBlocks of its endpoints (${(options.endpoints ?? []).join(', ')}) on ${port}/TCP; CNIs differ here (Cilium gives the API server its own identity, which ipBlocks do not match; managed control planes may change addresses), so check it on your CNI or use the Cilium backend`,
       }),
       renderCilium: () => ({ field: 'Entities', entry: 'kube-apiserver' }),
+      renderCluster: (at) => {
+        if (endpoints.length === 0) {
+          throw invalid(at, `${where}: the cluster tier selects the API server only by its addresses`,
+            "Give them: Peer.kubeApiServer({ endpoints: ['10.0.0.1'], port: 6443 }) (from kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes)");
+        }
+        return { networks: endpoints.flatMap((p) => p.renderCluster(at).networks!) };
+      },
       destinationPorts: (ports, grant) => ports.map((p) => {
         const served = p.protocol === Protocol.TCP && (p.number === 443 || p.number === port) && p.endPort === undefined;
         if (p.protocol === undefined || served) return target;
@@ -358,6 +390,13 @@ function podsPeer(namespace: string, selector: LabelSelector, workload?: Resolve
       field: 'Endpoints',
       entry: policyNamespace === namespace ? pods : { ...pods, matchLabels: { [CILIUM_NAMESPACE_LABEL]: namespace, ...(pods.matchLabels ?? {}) } },
     }),
+    renderCluster: (where) => {
+      if (namespace === '') {
+        throw invalid(where, `pods ${selector} are relative to the namespace of the workload a rule is about, and a cluster guardrail is about many namespaces`,
+          "Name the namespace: Peer.podsIn('my-namespace', selector), or Peer.podsInNamespaces(selector, namespaces)");
+      }
+      return selector.isEmpty ? { namespaces: nameSelector(namespace) } : { pods: { namespaceSelector: nameSelector(namespace), podSelector: pods } };
+    },
   };
 }
 
@@ -367,6 +406,9 @@ function namespacesPeer(namespaces: LabelSelector, pods: LabelSelector): Resolve
     key: `namespaces|${JSON.stringify(entry)}`,
     render: () => [entry],
     renderCilium: () => ({ field: 'Endpoints', entry: ciliumNamespacesSelector(namespaces, pods) }),
+    renderCluster: () => (pods.isEmpty
+      ? { namespaces: namespaces.toJson() }
+      : { pods: { namespaceSelector: namespaces.toJson(), podSelector: pods.toJson() } }),
   };
 }
 
@@ -414,6 +456,8 @@ function blockPeer(where: string, family: IpFamily, cidrText: string, exceptText
     key: `ip|${JSON.stringify(entry)}`,
     render: () => [entry],
     renderCilium: () => ({ field: 'CIDRSet', entry: block }),
+    // The cluster tier has no `except`: the holes are cut out of the block.
+    renderCluster: () => ({ networks: cidrDifference(cidr, [...except.values()]).map((c) => c.canonical) }),
   };
   return { text: `${cidr.canonical}${holes.length > 0 ? ` except ${holes.join(', ')}` : ''}`, resolved };
 }
