@@ -39,14 +39,21 @@ const MODELS: ModelClass[] = [
 ];
 const MODEL_BY_TYPE = new Map(MODELS.map((model) => [`${model.apiVersion}/${model.kind}`, model]));
 
-/** Kinds whose schema is a CRD of ../shared/crds, which only the *.shared.ts tests read. */
-const CRD_KINDS = new Set(['cilium.io/v2/CiliumNetworkPolicy']);
+/** Kinds whose schema is a CRD of ../shared/crds, which only the *.shared.ts tests read, and whether they are namespaced. */
+const CRD_KINDS = new Map<string, boolean>([
+  ['cilium.io/v2/CiliumNetworkPolicy', true],
+  ['policy.networking.k8s.io/v1alpha2/ClusterNetworkPolicy', false],
+  ['policy.networking.k8s.io/v1alpha1/AdminNetworkPolicy', false],
+  ['policy.networking.k8s.io/v1alpha1/BaselineAdminNetworkPolicy', false],
+]);
 
-/** What can be checked of a CRD kind without its schema: the object's name and namespace. */
+/** What can be checked of a CRD kind without its schema: the object's name, its namespace (none for a cluster-scoped kind). */
 function crdFreeProblems(obj: any): string[] {
+  const namespaced = CRD_KINDS.get(`${obj.apiVersion}/${obj.kind}`)!;
   const problems: string[] = [];
   if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') problems.push('metadata.name: missing');
-  if (typeof obj.metadata?.namespace !== 'string' || obj.metadata.namespace === '') problems.push('metadata.namespace: missing');
+  if (namespaced && (typeof obj.metadata?.namespace !== 'string' || obj.metadata.namespace === '')) problems.push('metadata.namespace: missing');
+  if (!namespaced && obj.metadata?.namespace !== undefined) problems.push(`metadata.namespace: set (${obj.metadata.namespace}) on a cluster-scoped kind`);
   if (typeof obj.spec !== 'object' || obj.spec === null) problems.push('spec: missing');
   return problems;
 }

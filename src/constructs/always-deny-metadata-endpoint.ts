@@ -1,0 +1,49 @@
+import { Construct } from 'constructs';
+import { ClusterGuardrail } from './cluster-guardrail';
+import { nameFromPath } from './cluster-policy-names';
+import { ClusterRule } from '../vocabulary/cluster-rule';
+import { LabelSelector } from '../vocabulary/label-selector';
+import { Peer } from '../vocabulary/peer';
+
+/**
+ * Properties of an {@link AlwaysDenyMetadataEndpoint}.
+ *
+ * @example
+ * { namespaces: LabelSelector.of({ expressions: [LabelExpression.notIn('kubernetes.io/metadata.name', ['kube-system'])] }) }
+ */
+export interface AlwaysDenyMetadataEndpointProps {
+  /**
+   * The namespaces whose pods may never reach it (leave out the node agents that need it).
+   * @default - every namespace
+   */
+  readonly namespaces?: LabelSelector;
+
+  /**
+   * The metadata endpoint's addresses.
+   * @default - 169.254.169.254/32 (AWS, GCP, Azure, OpenStack) and fd00:ec2::254/128 (AWS over IPv6)
+   */
+  readonly endpoints?: Peer[];
+}
+
+/**
+ * Pods never reach the cloud metadata endpoint, where node credentials live: an Admin-tier
+ * guardrail that denies egress to it on every port, which no NetworkPolicy can open.
+ *
+ * @example
+ * new AlwaysDenyMetadataEndpoint(platform, 'metadata');
+ */
+export class AlwaysDenyMetadataEndpoint extends Construct {
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the namespaces and the endpoint's addresses
+   */
+  constructor(scope: Construct, id: string, props: AlwaysDenyMetadataEndpointProps = {}) {
+    super(scope, id);
+    new ClusterGuardrail(this, 'Guardrail', {
+      name: nameFromPath(this.node.path),
+      ...(props.namespaces ? { namespaces: props.namespaces } : {}),
+      egress: [ClusterRule.deny(props.endpoints ?? [Peer.ipv4('169.254.169.254/32'), Peer.ipv6('fd00:ec2::254/128')], { name: 'metadata-endpoint' })],
+    });
+  }
+}
