@@ -3,7 +3,7 @@ import { CiliumEndpointSelector, CiliumPeerModel, CiliumPolicyModel, CiliumRuleM
 import { ClusterModel, Direction, IpBlockModel, PodModel } from './cluster-model';
 import { EndpointModel, ExternalModel, blockHoldsExternal, isExternal } from './external-nodes';
 import { formatSelector, selectorLabelKeys, selectorMatches, selectorMismatches } from './label-matcher';
-import { ClassFeatures, ClassIndex, PeerMatcher, PeerMiss, PolicyLayer, RuleProvenance, TierPolicy, TierRule } from './policy-tier';
+import { ClassFeatures, ClassIndex, PeerMatcher, PeerMiss, PeerSelector, PolicyLayer, RuleProvenance, TierPolicy, TierRule } from './policy-tier';
 import { ParsedCidr } from '../vocabulary/k8s-rules';
 
 /**
@@ -158,6 +158,7 @@ export class CiliumPolicyLayer implements PolicyLayer {
   public readonly tier = 'NetworkPolicy';
   public readonly cidrs: readonly ParsedCidr[];
   public readonly features: ClassFeatures;
+  public readonly peerSelectors: readonly PeerSelector[];
   public readonly names: readonly string[];
   public readonly namesApiServer: boolean;
   private readonly ingress: CiliumTierPolicy[] = [];
@@ -168,6 +169,7 @@ export class CiliumPolicyLayer implements PolicyLayer {
     const portNames = new Set<string>();
     const blocks: IpBlockModel[] = [];
     const names = new Set<string>();
+    const selectors: PeerSelector[] = [];
     let apiServer = false;
     const addSelector = (selector: CiliumEndpointSelector): void => {
       for (const k of selectorLabelKeys(selector.pods)) labelKeys.add(k);
@@ -179,7 +181,10 @@ export class CiliumPolicyLayer implements PolicyLayer {
       for (const rule of [...policy.ingress, ...policy.egress]) {
         for (const port of rule.ports) if (typeof port.port === 'string') portNames.add(port.port);
         for (const peer of rule.peers) {
-          if (peer.kind === 'endpoints') addSelector(peer.selector);
+          if (peer.kind === 'endpoints') {
+            addSelector(peer.selector);
+            selectors.push({ pods: peer.selector.pods, ...(peer.selector.namespaces ? { namespaces: peer.selector.namespaces } : {}) });
+          }
           if (peer.kind === 'cidr') blocks.push(peer.block);
           if (peer.kind === 'fqdn') names.add(peer.name ?? peer.pattern!);
           if (peer.kind === 'entity' && peer.entity === 'kube-apiserver') apiServer = true;
@@ -188,6 +193,7 @@ export class CiliumPolicyLayer implements PolicyLayer {
     }
     this.cidrs = blocks.flatMap((b) => [b.cidr, ...b.except]);
     this.features = { podLabelKeys: [...labelKeys], portNames: [...portNames], addressBlocks: blocks };
+    this.peerSelectors = selectors;
     this.names = [...names];
     this.namesApiServer = apiServer;
   }

@@ -307,6 +307,29 @@ export class ClusterModel {
     this.ciliumPolicies.push(...read);
   }
 
+  /**
+   * A copy with more namespaces and pods, the policies shared: what-if endpoints (a pod of a
+   * namespace no manifest holds) that reports evaluate with the same layers as real ones. The
+   * namespaces are taken as declared with these labels.
+   */
+  public withEndpoints(namespaces: readonly { name: string; labels: Labels }[], pods: readonly PodInput[]): ClusterModel {
+    const copy = new ClusterModel();
+    copy.policies.push(...this.policies);
+    copy.clusterPolicies.push(...this.clusterPolicies);
+    copy.ciliumPolicies.push(...this.ciliumPolicies);
+    for (const [name, namespace] of this.declaredNamespaces) copy.declaredNamespaces.set(name, namespace);
+    for (const namespace of namespaces) {
+      const labels = { ...namespace.labels, [NAMESPACE_NAME_LABEL]: namespace.name };
+      copy.declaredNamespaces.set(namespace.name, { name: namespace.name, labels, declared: true });
+    }
+    for (const pod of this.pods) {
+      copy.podsById.set(pod.id, pod);
+      copy.pods.push(pod);
+    }
+    for (const pod of pods) copy.addPod(pod);
+    return copy;
+  }
+
   /** The pod with this `namespace/name`, if any. */
   public pod(id: string): PodModel | undefined {
     return this.podsById.get(id);

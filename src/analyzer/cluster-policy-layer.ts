@@ -4,7 +4,7 @@ import { ClusterPeerModel, ClusterPolicyModel, ClusterRuleModel } from './cluste
 import { EndpointModel, blockHoldsExternal, isExternal } from './external-nodes';
 import { formatSelector, selectorLabelKeys, selectorMatches, selectorMismatches } from './label-matcher';
 import { ipBlockMatches } from './network-policy-layer';
-import { ClassFeatures, ClassIndex, PeerMatcher, PeerMiss, PolicyLayer, RuleProvenance, TierName, TierPolicy, TierRule } from './policy-tier';
+import { ClassFeatures, ClassIndex, PeerMatcher, PeerMiss, PeerSelector, PolicyLayer, RuleProvenance, TierName, TierPolicy, TierRule } from './policy-tier';
 import { ParsedCidr } from '../vocabulary/k8s-rules';
 
 /**
@@ -118,6 +118,7 @@ export class ClusterTierPolicy implements TierPolicy {
 /** The cluster policies of one tier (Admin or Baseline), in input order. @internal */
 export class ClusterPolicyLayer implements PolicyLayer {
   public readonly cidrs: readonly ParsedCidr[];
+  public readonly peerSelectors: readonly PeerSelector[];
   public readonly features: ClassFeatures;
   private readonly ingress: ClusterTierPolicy[] = [];
   private readonly egress: ClusterTierPolicy[] = [];
@@ -127,6 +128,7 @@ export class ClusterPolicyLayer implements PolicyLayer {
     const portNames = new Set<string>();
     const blocks: IpBlockModel[] = [];
     const cidrs: ParsedCidr[] = [];
+    const selectors: PeerSelector[] = [];
     for (const policy of model.clusterPolicies) {
       if (policy.tier !== tier) continue;
       // A policy without rules for a direction does not affect that direction (API field comment).
@@ -137,6 +139,7 @@ export class ClusterPolicyLayer implements PolicyLayer {
         for (const port of rule.ports) if (typeof port.port === 'string') portNames.add(port.port);
         for (const peer of rule.peers) {
           if (peer.podSelector) for (const k of selectorLabelKeys(peer.podSelector)) labelKeys.add(k);
+          if (peer.namespaceSelector) selectors.push({ pods: peer.podSelector, namespaces: peer.namespaceSelector });
           if (peer.networks) {
             blocks.push(...blocksOf(peer.networks));
             cidrs.push(...peer.networks);
@@ -145,6 +148,7 @@ export class ClusterPolicyLayer implements PolicyLayer {
       }
     }
     this.cidrs = cidrs;
+    this.peerSelectors = selectors;
     this.features = { podLabelKeys: [...labelKeys], portNames: [...portNames], addressBlocks: blocks };
   }
 

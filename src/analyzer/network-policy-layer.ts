@@ -2,7 +2,7 @@ import { BitSet } from './bitset';
 import { ClusterModel, Direction, IpBlockModel, PeerModel, PodModel, PolicyModel, RuleModel } from './cluster-model';
 import { EndpointModel, blockHoldsExternal, isExternal } from './external-nodes';
 import { formatSelector, selectorLabelKeys, selectorMatches, selectorMismatches } from './label-matcher';
-import { ClassFeatures, ClassIndex, PeerMatcher, PeerMiss, PolicyLayer, RuleProvenance, TierPolicy, TierRule } from './policy-tier';
+import { ClassFeatures, ClassIndex, PeerMatcher, PeerMiss, PeerSelector, PolicyLayer, RuleProvenance, TierPolicy, TierRule } from './policy-tier';
 import { ParsedCidr, cidrContainsIp } from '../vocabulary/k8s-rules';
 
 /**
@@ -130,6 +130,7 @@ export class NetworkPolicyTierPolicy implements TierPolicy {
 export class NetworkPolicyLayer implements PolicyLayer {
   public readonly tier = 'NetworkPolicy';
   public readonly cidrs: readonly ParsedCidr[];
+  public readonly peerSelectors: readonly PeerSelector[];
   public readonly features: ClassFeatures;
   private readonly ingress: NetworkPolicyTierPolicy[] = [];
   private readonly egress: NetworkPolicyTierPolicy[] = [];
@@ -139,6 +140,7 @@ export class NetworkPolicyLayer implements PolicyLayer {
     const portNames = new Set<string>();
     const blocks: IpBlockModel[] = [];
     const cidrs: ParsedCidr[] = [];
+    const selectors: PeerSelector[] = [];
     model.policies.forEach((policy, index) => {
       if (policy.isolatesIngress) this.ingress.push(new NetworkPolicyTierPolicy(model, policy, index, 'Ingress'));
       if (policy.isolatesEgress) this.egress.push(new NetworkPolicyTierPolicy(model, policy, index, 'Egress'));
@@ -150,11 +152,15 @@ export class NetworkPolicyLayer implements PolicyLayer {
           if (peer.ipBlock) {
             blocks.push(peer.ipBlock);
             cidrs.push(peer.ipBlock.cidr, ...peer.ipBlock.except);
+          } else if (peer.podSelector || peer.namespaceSelector) {
+            const where = peer.namespaceSelector ? { namespaces: peer.namespaceSelector } : { namespace: policy.namespace };
+            selectors.push({ pods: peer.podSelector, ...where });
           }
         }
       }
     });
     this.cidrs = cidrs;
+    this.peerSelectors = selectors;
     this.features = { podLabelKeys: [...labelKeys], portNames: [...portNames], addressBlocks: blocks };
   }
 

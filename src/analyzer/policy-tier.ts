@@ -142,9 +142,25 @@ export interface ClassFeatures {
   readonly addressBlocks: readonly IpBlockModel[];
 }
 
+/**
+ * The pods a peer of a rule selects, as selectors: what reports that speak in the policies' terms
+ * (`pods app=web of namespace shop`) build their hypothetical endpoints from.
+ * @internal
+ */
+export interface PeerSelector {
+  /** The pod labels it requires; undefined: any pod. */
+  readonly pods?: Selector;
+  /** The namespace labels it requires; undefined: see `namespace`. */
+  readonly namespaces?: Selector;
+  /** The one namespace it selects in (a NetworkPolicy's own); undefined with `namespaces` undefined: every namespace. */
+  readonly namespace?: string;
+}
+
 /** A source of policies for one tier: the extension point of the walk. @internal */
 export interface PolicyLayer {
   readonly tier: TierName;
+  /** The selectors of its rules' pod peers. */
+  readonly peerSelectors: readonly PeerSelector[];
   /** Every CIDR its rules mention: the boundaries of external nodes. */
   readonly cidrs: readonly ParsedCidr[];
   readonly features: ClassFeatures;

@@ -1,15 +1,14 @@
-import { Reachability, UnmodelledInput } from '../analyzer';
+import { Reachability } from '../analyzer';
 import { CommandIo } from './analyze-command';
 import { ParsedArgs, UsageError, outputOption } from './cli-args';
 import { noticeUnmodelled } from './input-notices';
 import { readManifests } from './manifest-input';
-import { SourceRef, describeLocation } from '../analyzer/cluster-model';
 import { buildExposure, renderExposureMarkdown, renderExposureText } from '../reports/exposure-report';
 
 /**
- * `cdk8s-netpol exposure`: per workload, who may connect to it and where it may connect, in the
- * policies' terms (every pod of namespace X, every namespace, the internet), flagging workloads
- * open to the internet or to the whole cluster.
+ * `cdk8s-netpol exposure`: per workload, who may connect to it and where it may connect (every pod
+ * of namespace X, every namespace, the internet), as every tier of policies decides, flagging
+ * workloads open to the internet or to the whole cluster.
  */
 
 /** The exposure command's options. @internal */
@@ -27,33 +26,11 @@ export function runExposure(args: ParsedArgs, io: CommandIo): number {
   const output = outputOption(args, ['text', 'json', 'markdown']);
   if (args.positional.length === 0) throw new UsageError('give at least one manifest file or directory');
   const reach = Reachability._fromLoaded(readManifests('exposure', args.positional, args, io));
-  const unmodelled = [...reach.unmodelled, ...policiesOutsideExposure(reach)];
+  const unmodelled = reach.unmodelled;
   noticeUnmodelled('exposure', args, io, unmodelled);
   const exposure = buildExposure(reach, { podLevel: args.flags.has('pods') });
   if (output === 'json') io.out(`${JSON.stringify({ workloads: exposure, unmodelled }, undefined, 2)}\n`);
   else if (output === 'markdown') io.out(renderExposureMarkdown(exposure));
   else io.out(renderExposureText(exposure));
   return args.flags.has('fail-on-flagged') && exposure.some((w) => w.flags.length > 0) ? 1 : 0;
-}
-
-const OUTSIDE_EXPOSURE = 'the exposure view reads NetworkPolicy v1 rules only, so this policy can allow or deny flows it does not show '
-  + '(analyze and explain take it into account)';
-
-/**
- * The policies the analyzer models but the exposure view does not read (the cluster tiers and
- * Cilium's policies), named like unmodelled input so that exposure never looks complete when
- * they are there.
- */
-function policiesOutsideExposure(reach: Reachability): UnmodelledInput[] {
-  const model = reach._model;
-  const source = (s: SourceRef | undefined) => describeLocation(s) || undefined;
-  const cilium = new Map(model.ciliumPolicies.map((p) => [`${p.kind} ${p.id}`, p])); // one per object, not per `specs[i]`
-  return [
-    ...model.clusterPolicies.map((p) => ({
-      kind: p.kind, apiVersion: p.apiVersion, name: p.name, source: source(p.source), reason: OUTSIDE_EXPOSURE,
-    })),
-    ...[...cilium.values()].map((p) => ({
-      kind: p.kind, apiVersion: p.apiVersion, name: p.id, source: source(p.source), reason: OUTSIDE_EXPOSURE,
-    })),
-  ];
 }

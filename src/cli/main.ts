@@ -41,9 +41,9 @@ Commands:
            Every pod's isolation, the allowed flows (between pods, and with the addresses
            outside the cluster) and the guardrails' findings (NP001-NP021), or a picture of them.
   exposure PATH... [--output text|json|markdown] [--fail-on-flagged]
-           Per workload, who may connect to it and where it may connect, in the policies' terms
-           (every pod of namespace X, every namespace, the internet); flags workloads open to
-           the internet or to the whole cluster.
+           Per workload, who may connect to it and where it may connect (every pod of namespace
+           X, every namespace, the internet) across every tier of policies; flags workloads open
+           to the internet or to the whole cluster.
   diff     OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change] [--invariants FILE]
            Which flows a change opens and which it closes, per pair of pods (or pod and range
            of addresses outside the cluster) and port.
@@ -104,13 +104,16 @@ guardrails' findings (NP001-NP021, each with the objects involved and the fix).
 ${STRICT_HELP}${FINDING_OPTIONS_HELP}`,
   exposure: `Usage: cdk8s-netpol exposure PATH... [--output text|json|markdown] [--fail-on-flagged] [--strict]
 
-For each workload, who may connect to it ("from") and where it may connect ("to"), read from the
-rules of the NetworkPolicies that isolate it, peer by peer with the rule's ports: every pod of
-every namespace, every pod of namespace X, pods app=web of namespace X, addresses 0.0.0.0/0
-except 10.0.0.0/8, ... A direction no policy isolates is open to everything. Unlike analyze, it
-also covers pods and namespaces the manifests do not hold yet. Flags: open to the internet (an
-ipBlock of 0.0.0.0/0 or ::/0, a rule without peers, or no isolation), open to the whole cluster
-(every pod of every namespace), and the same for where it may connect.
+For each workload, who may connect to it ("from") and where it may connect ("to"), with the
+ports and the rules that decide, as its side of the connection is decided across every tier:
+AdminNetworkPolicies and ClusterNetworkPolicies of the Admin tier (Accept, Deny, Pass),
+NetworkPolicies and Cilium policies, the Baseline tier, then the default (allow). Peers are
+grouped: everything, every pod of every namespace, every pod of namespace X, single workloads,
+pods the policies' selectors describe that the manifests do not hold (pods app=web of namespaces
+team=a), every address outside the cluster, addresses 0.0.0.0/0 except 10.0.0.0/8, ... Flags:
+open to the internet (every address outside the cluster, or a range of 0.0.0.0/0 or ::/0 with
+some holes), open to the whole cluster (every pod of every namespace), and the same for where it
+may connect.
   --output F          text (default), json or markdown
   --fail-on-flagged   exit 1 when some workload is flagged
   --pods              one row per pod; by default the pods a workload (Deployment,

@@ -1,16 +1,28 @@
+import { exposureSpace } from './exposure-space';
 import { RowOptions, workloadRows } from './workload-rows';
 import { Reachability } from '../analyzer';
-import { ClusterModel, Direction, PeerModel, PodModel, PortRuleModel, RuleModel } from '../analyzer/cluster-model';
-import { Selector, formatSelector, selectorMatches } from '../analyzer/label-matcher';
+import { formatPortRanges } from '../analyzer/allowed-ports';
+import { Direction } from '../analyzer/cluster-model';
+import { ruleName, ruleReference } from '../analyzer/explanation';
+import { isExternal } from '../analyzer/external-nodes';
+import { MatrixEngine } from '../analyzer/matrix-engine';
+import { PortSet } from '../analyzer/port-range-set';
+import { SideWalk, WalkDecision, hasPolicies, walkSide } from '../analyzer/verdict-walk';
 
 /**
- * Exposure: for each workload, who may connect to it and where it may connect, in the terms the
- * policies use rather than pod by pod — "every pod of namespace monitoring", "pods app=web of
- * namespace shop", "every pod of every namespace", "addresses 0.0.0.0/0 except 10.0.0.0/8" —
- * so it also covers pods and namespaces that do not exist yet. Workloads open to the internet or
- * to the whole cluster are flagged. Read from the NetworkPolicy rules that isolate each workload
- * (a direction no policy isolates is open to everything); the cluster tiers and Cilium policies are
- * not read here, and the exposure command names them as input it does not model.
+ * Exposure: for each workload, who may connect to it and where it may connect, in the terms of
+ * namespaces and address ranges rather than pod by pod — "every pod of namespace monitoring",
+ * "every pod of every namespace", "every address outside the cluster", "addresses 0.0.0.0/0
+ * except 10.0.0.0/8" — with the rules that decide. Workloads open to the internet or to the whole
+ * cluster are flagged.
+ *
+ * Each peer's ports are what the workload's side decides, walking every tier as the evaluator does
+ * (Admin Accept/Deny/Pass, NetworkPolicies and Cilium policies, Baseline, then the default): the
+ * walk of `verdict-walk.ts` over the pods of the manifests, the hypothetical pods the policies'
+ * selectors describe (`exposure-space.ts`), so it also covers pods and namespaces that do not
+ * exist yet, and the external nodes. A pod peer's own egress (for "who may connect to it") or a
+ * pod destination's own ingress (for "where it may connect") can still refuse; the flows of
+ * `analyze` account for both sides.
  */
 
 /** How far a peer reaches. @internal */
@@ -33,17 +45,24 @@ export interface ExposureEntry {
   /** e.g. `every pod of namespace monitoring`, `addresses 0.0.0.0/0 except 10.0.0.0/8`. */
   readonly peer: string;
   readonly scope: ExposureScope;
-  /** e.g. `TCP 443`, `TCP 'http' (8080)`, `every port`. */
+  /** e.g. `TCP 443`, `TCP 80, 443; UDP 53`, `every port`. */
   readonly ports: string;
-  /** The policy and rule, e.g. `shop/web ingress[0]`. */
+  /**
+   * What decides: the rules, e.g. `NetworkPolicy shop/web ingress[0]`, `AdminNetworkPolicy
+   * allow-monitoring ingress[0] 'scrape'`, or `no policy applies`, or `no rule decides, so the
+   * default allows`.
+   */
   readonly rule: string;
 }
 
 /** One direction of a workload. @internal */
 export interface DirectionExposure {
-  /** Whether some NetworkPolicy isolates it; if not, it is open to everything. */
-  readonly isolated: boolean;
+  /** The policies of every tier that apply to it in this direction, in walk order (`Kind namespace/name` or `Kind name`); none: open to everything. */
+  readonly policies: string[];
+  /** What it is exposed to; empty: nothing. */
   readonly entries: ExposureEntry[];
+  /** What denies it something: `denied by <rule>` (a Deny rule), `isolated by <policies>` (no rule of the isolating policies allows it). */
+  readonly deniedBy: string[];
 }
 
 /** A workload's exposure. @internal */
@@ -60,65 +79,101 @@ export interface WorkloadExposure {
   readonly flags: string[];
 }
 
-const isEmpty = (selector: Selector | undefined): boolean =>
-  selector === undefined || (Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0);
-
-function namespacesMatching(model: ClusterModel, selector: Selector): string {
-  const names = model.namespaces.filter((n) => selectorMatches(selector, n.labels)).map((n) => n.name);
-  return names.length === 0 ? 'none in the manifests' : `now ${names.join(', ')}`;
-}
-
-/** What one peer of a rule of a policy in `namespace` reaches. */
-function describePeer(model: ClusterModel, namespace: string, peer: PeerModel): { peer: string; scope: ExposureScope } {
-  if (peer.ipBlock) {
-    const { cidr, except } = peer.ipBlock;
-    const text = `addresses ${cidr.canonical}${except.length ? ` except ${except.map((e) => e.canonical).join(', ')}` : ''}`;
-    return { peer: text, scope: cidr.prefix === 0 ? 'internet' : 'addresses' };
-  }
-  const anyPod = isEmpty(peer.podSelector);
-  if (peer.namespaceSelector === undefined) {
-    return anyPod
-      ? { peer: `every pod of namespace ${namespace}`, scope: 'namespaces' }
-      : { peer: `pods ${formatSelector(peer.podSelector!)} of namespace ${namespace}`, scope: 'pods' };
-  }
-  const namespaces = isEmpty(peer.namespaceSelector)
-    ? 'every namespace'
-    : `namespaces ${formatSelector(peer.namespaceSelector)} (${namespacesMatching(model, peer.namespaceSelector)})`;
-  if (anyPod) return { peer: `every pod of ${namespaces}`, scope: isEmpty(peer.namespaceSelector) ? 'cluster' : 'namespaces' };
-  return { peer: `pods ${formatSelector(peer.podSelector!)} of ${namespaces}`, scope: 'pods' };
-}
-
-/** A rule's ports: named ports resolve on the workload for ingress, on each destination for egress. */
-function describePorts(ports: readonly PortRuleModel[], direction: Direction, workload: PodModel): string {
-  if (ports.length === 0) return 'every port';
-  return ports.map((p) => {
-    if (p.port === undefined) return `every ${p.protocol} port`;
-    if (typeof p.port === 'number') return `${p.protocol} ${p.port}${p.endPort !== undefined ? `-${p.endPort}` : ''}`;
-    if (direction === 'Egress') return `${p.protocol} '${p.port}' (named port of the destination)`;
-    const resolved = workload.ports.filter((c) => c.name === p.port && c.protocol === p.protocol).map((c) => c.containerPort);
-    return `${p.protocol} '${p.port}' (${resolved.length ? resolved.join(', ') : 'no such container port: nothing'})`;
-  }).join(', ');
-}
-
 const EVERYTHING = 'everything: every pod of every namespace and every address outside the cluster';
 
-function sideExposure(reach: Reachability, index: number, direction: Direction): DirectionExposure {
-  const model = reach._model;
-  const engine = reach._engine;
-  const workload = model.pods[index];
-  const policies = engine.isolatingPolicies(engine.classOfPod[index], direction).map((p) => model.policies[p]);
-  if (policies.length === 0) return { isolated: false, entries: [{ peer: EVERYTHING, scope: 'everything', ports: 'every port', rule: '(not isolated)' }] };
-  const entries: ExposureEntry[] = [];
-  for (const policy of policies) {
-    const rules: readonly RuleModel[] = direction === 'Ingress' ? policy.ingress : policy.egress;
-    rules.forEach((rule, r) => {
-      const where = `${policy.id} ${direction.toLowerCase()}[${r}]`;
-      const ports = describePorts(rule.ports, direction, workload);
-      if (rule.peers.length === 0) entries.push({ peer: EVERYTHING, scope: 'everything', ports, rule: where });
-      for (const peer of rule.peers) entries.push({ ...describePeer(model, policy.namespace, peer), ports, rule: where });
-    });
+/** Lists at most a few names. */
+function listed(names: readonly string[], max = 3): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+function portText(ports: PortSet): string {
+  return ports.isAll() ? 'every port' : formatPortRanges(ports.toRanges());
+}
+
+/** The peers of the space, as classes of the engine over the space's model. */
+interface PeerClasses {
+  readonly engine: MatrixEngine;
+  /** Per namespace of the space: its text and its pod classes. */
+  readonly namespaces: readonly { text: string; classes: number[] }[];
+  /** The classes of address ranges outside the cluster, and of named external nodes. */
+  readonly addresses: number[];
+  readonly named: number[];
+  /** How each class reads when listed alone. */
+  readonly text: readonly string[];
+}
+
+function peerClasses(reach: Reachability, rowText: ReadonlyMap<string, string>): PeerClasses {
+  const space = exposureSpace(reach._model);
+  const engine = new MatrixEngine(space.model);
+  const text: Set<string>[] = Array.from({ length: engine.classCount }, () => new Set());
+  const byNamespace = new Map<string, number[]>(space.namespaces.map((n) => [n.name, []]));
+  const addresses: number[] = [];
+  const named: number[] = [];
+  engine.endpoints.forEach((endpoint, i) => {
+    const c = engine.classOfEndpoint[i];
+    const first = text[c].size === 0;
+    if (isExternal(endpoint)) {
+      text[c].add(endpoint.named === 'kube-apiserver' ? 'the API server' : endpoint.named ? `DNS name ${endpoint.id}` : `addresses ${endpoint.id}`);
+      if (first) (endpoint.named ? named : addresses).push(c);
+      return;
+    }
+    text[c].add(space.hypothetical.get(endpoint.id) ?? rowText.get(endpoint.id) ?? endpoint.id);
+    if (first) byNamespace.get(endpoint.namespace)!.push(c);
+  });
+  return {
+    engine,
+    namespaces: space.namespaces.map((n) => ({ text: n.text, classes: byNamespace.get(n.name)! })),
+    addresses,
+    named,
+    text: text.map((t) => listed([...t], 5)),
+  };
+}
+
+/** One side of a workload of class `subject` (in `peers.engine`). */
+function sideExposure(peers: PeerClasses, subject: number, direction: Direction): DirectionExposure {
+  const engine = peers.engine;
+  const program = engine.program(subject, direction);
+  const walks: SideWalk[] = [];
+  for (let c = 0; c < engine.classCount; c++) {
+    const destination = engine.representative(direction === 'Ingress' ? subject : c);
+    walks.push(walkSide(program, (rule) => engine.ruleClasses(rule).has(c), destination, PortSet.ALL, true));
   }
-  return { isolated: true, entries };
+  const remaining = walks.map((w) => w.allowed);
+  const decider = (d: WalkDecision): string => (d.rule ? ruleName(ruleReference(d.rule))
+    : hasPolicies(program) ? 'no rule decides, so the default allows' : 'no policy applies');
+  const entries: ExposureEntry[] = [];
+  /** Takes from every class the ports all of them still have, as one entry. */
+  const take = (classes: readonly number[], peer: string, scope: ExposureScope): void => {
+    if (classes.length === 0) return;
+    const ports = classes.reduce((common, c) => common.intersect(remaining[c]), PortSet.ALL);
+    if (ports.isEmpty()) return;
+    for (const c of classes) remaining[c] = remaining[c].subtract(ports);
+    const rules = new Set(classes.flatMap((c) => walks[c].decisions.filter((d) => d.allowed && !d.ports.intersect(ports).isEmpty()).map(decider)));
+    entries.push({ peer, scope, ports: portText(ports), rule: listed([...rules]) });
+  };
+  /** Each class's own remaining ports, classes with equal ports in one entry. */
+  const each = (classes: readonly number[], scope: (c: number) => ExposureScope): void => {
+    const groups = new Map<string, number[]>();
+    for (const c of classes) {
+      if (remaining[c].isEmpty()) continue;
+      const key = `${scope(c)} ${portText(remaining[c])}`;
+      groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
+    for (const group of groups.values()) take(group, listed(group.map((c) => peers.text[c]), 5), scope(group[0]));
+  };
+  const pods = peers.namespaces.flatMap((n) => n.classes);
+  take([...pods, ...peers.addresses, ...peers.named], EVERYTHING, 'everything');
+  take(pods, 'every pod of every namespace', 'cluster');
+  for (const namespace of peers.namespaces) {
+    take(namespace.classes, `every pod of ${namespace.text}`, 'namespaces');
+    each(namespace.classes, () => 'pods');
+  }
+  take(peers.addresses, 'every address outside the cluster', 'internet');
+  each(peers.addresses, (c) => ((engine.representative(c) as { cidr: { prefix: number } }).cidr.prefix === 0 ? 'internet' : 'addresses'));
+  each(peers.named, () => 'addresses');
+  const deniedBy = new Set(walks.flatMap((w) => w.decisions.filter((d) => !d.allowed)
+    .map((d) => (d.rule ? `denied by ${ruleName(ruleReference(d.rule))}` : `isolated by ${d.policies.map((p) => p.object).join(', ')}`))));
+  return { policies: [...new Set(program.byTier.flat().map((p) => p.object))], entries, deniedBy: [...deniedBy] };
 }
 
 function flags(ingress: DirectionExposure, egress: DirectionExposure): string[] {
@@ -133,16 +188,25 @@ function flags(ingress: DirectionExposure, egress: DirectionExposure): string[] 
 
 /** Every workload's exposure (or every pod's, with `podLevel`), in input order. @internal */
 export function buildExposure(reach: Reachability, options: RowOptions = {}): WorkloadExposure[] {
-  return workloadRows(reach, options).map((row) => {
-    const ingress = sideExposure(reach, row.pod, 'Ingress');
-    const egress = sideExposure(reach, row.pod, 'Egress');
-    return { workload: row.id, kind: row.kind, ingress, egress, flags: flags(ingress, egress) };
+  const rows = workloadRows(reach, options);
+  const rowText = new Map(rows.flatMap((row) => row.pods.map((pod) => [pod, `${row.id} (${row.kind})`] as const)));
+  const peers = peerClasses(reach, rowText);
+  const memo = new Map<number, { ingress: DirectionExposure; egress: DirectionExposure }>();
+  return rows.map((row) => {
+    // The manifests' pods come first in the space's model, at the same indexes.
+    const subject = peers.engine.classOfPod[row.pod];
+    let sides = memo.get(subject);
+    if (!sides) {
+      sides = { ingress: sideExposure(peers, subject, 'Ingress'), egress: sideExposure(peers, subject, 'Egress') };
+      memo.set(subject, sides);
+    }
+    return { workload: row.id, kind: row.kind, ...sides, flags: flags(sides.ingress, sides.egress) };
   });
 }
 
 function sideLines(title: string, side: DirectionExposure): string[] {
-  if (side.entries.length === 0) return [`  ${title} nothing (isolated, no rule allows any)`];
-  return side.entries.map((e, i) => `  ${i === 0 ? title : ' '.repeat(title.length)} ${e.peer}: ${e.ports}${side.isolated ? ` (${e.rule})` : ' (not isolated)'}`);
+  if (side.entries.length === 0) return [`  ${title} nothing (${listed(side.deniedBy).replace(/, (?=denied|isolated)/g, '; ')})`];
+  return side.entries.map((e, i) => `  ${i === 0 ? title : ' '.repeat(title.length)} ${e.peer}: ${e.ports} (${e.rule})`);
 }
 
 /** The exposure as text. @internal */

@@ -64,6 +64,6 @@ describe('workload rows: pods stamped from one template are one row', () => {
   });
 
   test('exposure is per workload too', () => {
-    expect(buildExposure(reach).map((w) => `${w.workload} (${w.kind}): ${w.ingress.entries.map((e) => e.peer).join('; ')}`)[1]).toBe('shop/db (StatefulSet): pods app=web of namespace shop');
+    expect(buildExposure(reach).map((w) => `${w.workload} (${w.kind}): ${w.ingress.entries.map((e) => e.peer).join('; ')}`)[1]).toBe('shop/db (StatefulSet): shop/web (Deployment)');
   });
 });
