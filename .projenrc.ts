@@ -16,7 +16,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersion: '2.70.0',
   constructsVersion: '10.3.0',
   jsiiVersion: '~5.9.0',
-  peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // Non-jsii runtime dependencies are bundled and stay out of the public API. js-yaml reads the
   // manifests: it accepts what kubectl's go-yaml accepts and is ~10x faster than `yaml`'s document
   // API (bench/yaml-readers.ts).
@@ -25,7 +24,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/js-yaml@^4.0.9',
     // Writes YAML in tests and benchmarks.
     'yaml@^2.3.4',
+    // Workload.of reads any cdk8s-plus line's pods through a structural interface, so cdk8s-plus is no
+    // dependency of the library (a peer dependency would install a second line beside the app's).
+    // Tests run with the oldest line we support and the newest the registry serves.
     'cdk8s-plus-28@2.5.6',
+    'cdk8s-plus-34@2.0.54',
     'cdk8s-cli@^2.200.0',
     'fast-check@^3.23.0',
     'kubernetes-models@4.5.1',
@@ -75,11 +78,19 @@ project.package.addField('exports', {
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/.ci/');
+project.addPackageIgnore('/scripts/');
 
 // The main job: synthesize every example with `cdk8s synth` and print what its policies allow.
 const examples = project.addTask('examples', { description: 'Synthesize the examples and print what they allow' });
 examples.spawn(project.compileTask);
 examples.exec('bash examples/run.sh');
+
+// A consumer's app from the packed tarball, outside the repository, with cdk8s-plus-33 and -34 (or the
+// lines given): it must type-check, synthesize and bring no second cdk8s-plus. Needs the npm registry,
+// so `npx projen test` leaves it out; `.ci/run` runs it.
+const consumer = project.addTask('test:consumer', { description: 'Build, type-check and synthesize a consumer app from the packed tarball with each cdk8s-plus line given (default: 33 34)' });
+consumer.spawn(project.compileTask);
+consumer.exec('bash scripts/consumer/check.sh', { receiveArgs: true });
 
 // Tests over data kept beside the project in ../shared (other projects' suites, CRD schemas): named
 // `*.shared.ts`, so the README's `npx projen test` never needs ../shared; `.ci/run` runs both.

@@ -86,7 +86,7 @@ export interface ExternalEgress {
  */
 export interface ThreeTierAppProps {
   /**
-   * The pods that serve users: a label selector (`Workload.fromLabels`) or a cdk8s-plus-28 workload
+   * The pods that serve users: a label selector (`Workload.fromLabels`) or a cdk8s-plus workload
    * (`Workload.of(deployment)`).
    */
   readonly frontend: Workload;

@@ -134,7 +134,7 @@ export class Peer {
   }
 
   /**
-   * The pods of a workload (a selector in a namespace, or a cdk8s-plus-28 workload). Rules between two
+   * The pods of a workload (a selector in a namespace, or a cdk8s-plus workload of any line). Rules between two
    * workloads are written on both sides unless the construct is told otherwise.
    * @param workload the pods, e.g. `Workload.of(deployment)`
    */

@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { invalid, show } from './errors';
 import { checkDns1123Label } from './k8s-rules';
 import { LabelSelector } from './label-selector';
+import { IPodWorkload, POD_ADDRESS_LABEL } from './pod-workload';
 import { readService } from './service';
 
 /**
@@ -27,6 +27,22 @@ export interface WorkloadOptions {
 }
 
 /**
+ * Options for a workload read from a Kubernetes object (`Workload.of`, `Workload.fromService`), whose
+ * namespace is the object's.
+ *
+ * @example
+ * Workload.of(deployment, { name: 'checkout-api' });
+ */
+export interface WorkloadObjectOptions {
+  /**
+   * A short name for the workload, used in policy names and reports: cdk8s-plus names its objects
+   * after the construct path plus a hash, e.g. `shop-api-c8b3f1a2`, so a name of your own reads better.
+   * @default - the object's name
+   */
+  readonly name?: string;
+}
+
+/**
  * A workload with its namespace resolved, as the constructs use it.
  * @internal
  */
@@ -37,8 +53,9 @@ export interface ResolvedWorkload {
 }
 
 /**
- * The pods a policy is about: a label selector in a namespace, every pod of a namespace, or the pods
- * of a cdk8s-plus-28 workload (Deployment, StatefulSet, DaemonSet, Job) or Pod.
+ * The pods a policy is about: a label selector in a namespace, every pod of a namespace, the pods
+ * of a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job) or Pod of any cdk8s-plus line, or
+ * the pods behind a Service.
  *
  * @example
  * Workload.fromLabels({ app: 'web' }, { namespace: 'shop' });
@@ -67,28 +84,38 @@ export class Workload {
   }
 
   /**
-   * The pods of a cdk8s-plus-28 workload or pod, selected by the pod address label cdk8s-plus puts on
-   * them; its namespace is the object's, or its chart's.
-   * @param pod a cdk8s-plus-28 Deployment, StatefulSet, DaemonSet, Job or Pod
+   * The pods of a cdk8s-plus workload or pod, of any cdk8s-plus line (28, 33, 34, ...), selected by the
+   * pod address label cdk8s-plus puts on them; its namespace is the object's, or its chart's.
+   * @param pod a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job or Pod
+   * @param options the workload's name
+   * @default options - the object's name
    */
-  public static of(pod: kplus.AbstractPod): Workload {
-    const address = pod.podMetadata.getLabel(kplus.Pod.ADDRESS_LABEL);
-    if (!address) {
-      throw invalid(`Workload.of(${pod.node.path})`, `the pod template has no '${kplus.Pod.ADDRESS_LABEL}' label to select it by`);
+  public static of(pod: IPodWorkload, options: WorkloadObjectOptions = {}): Workload {
+    const where = `Workload.of(${pod?.node?.path ?? show(pod)})`;
+    if (typeof pod?.podMetadata?.getLabel !== 'function') {
+      throw invalid(where, 'the argument is not a cdk8s-plus Pod or workload: it has no podMetadata',
+        'Pass a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job or Pod, or select other pods with Workload.fromLabels');
     }
-    return new Workload(() => `Workload.of(${pod.node.path})`, LabelSelector.matchLabels({ [kplus.Pod.ADDRESS_LABEL]: address }),
-      pod.metadata.namespace ?? Chart.of(pod).namespace, pod.name);
+    const address = pod.podMetadata.getLabel(POD_ADDRESS_LABEL);
+    if (!address) {
+      throw invalid(where, `the pod template has no '${POD_ADDRESS_LABEL}' label to select it by`,
+        'Pass the object cdk8s-plus created, or select its pods by their labels with Workload.fromLabels');
+    }
+    return new Workload(() => where, LabelSelector.matchLabels({ [POD_ADDRESS_LABEL]: address }),
+      pod.metadata.namespace ?? Chart.of(pod).namespace, options.name ?? pod.name);
   }
 
   /**
    * The pods behind a Service: its selector, in its namespace (the object's, or its chart's). Read
    * when called, so call it once the Service has its selector.
    * @param service a cdk8s-plus Service (any version), a KubeService or an ApiObject of kind Service
+   * @param options the workload's name
+   * @default options - the Service's name
    */
-  public static fromService(service: IConstruct): Workload {
+  public static fromService(service: IConstruct, options: WorkloadObjectOptions = {}): Workload {
     const where = `Workload.fromService(${service.node.path})`;
     const spec = readService(service, where);
-    return new Workload(() => where, spec.selector, spec.namespace, spec.name);
+    return new Workload(() => where, spec.selector, spec.namespace, options.name ?? spec.name);
   }
 
   /**

@@ -257,6 +257,8 @@ describe('Peer.service and Workload.fromService', () => {
     const workload = Workload.fromService(service);
     expect(workload.namespace).toBe('shop');
     expect(workload.selector.toJson()).toEqual({ matchLabels: { 'cdk8s.io/metadata.addr': expect.stringMatching(/^shop-api-/) } });
+    expect(workload.name).toMatch(/^shop-api-service-c8[0-9a-f]{6}$/);
+    expect(Workload.fromService(service, { name: 'api' }).name).toBe('api');
     const notService = new kplus.ConfigMap(chart, 'cm');
     expect(() => Workload.fromService(notService)).toThrow(/shop\/cm is a ConfigMap \(v1\), not a v1 Service/);
   });
