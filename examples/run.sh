@@ -14,6 +14,7 @@ declare -A PORTS=(
   [e-commerce]="80 3000 5432"
   [zero-trust-namespace]="8080 9090"
   [platform-construct]="8080 9000 9090"
+  [cluster-guardrails]="8080 80"
 )
 
 for dir in examples/*/; do
