@@ -201,6 +201,13 @@ describe('priorities', () => {
         + 'Give one of them another priority (10 is free), or leave priority out to have one allocated');
   });
 
+  test('when the tier has no free priority left, synth fails naming the guardrail and the fix', () => {
+    const { app, platform } = cluster();
+    // Allocated priorities are 10, 20, ... 1000: the 101st guardrail finds none.
+    for (let i = 0; i < 101; i++) new ClusterGuardrail(platform, `g${String(i).padStart(3, '0')}`, { egress: [ClusterRule.deny([Peer.ipv4(`10.0.${i}.0/24`)])] });
+    expect(() => manifestsOf(app)).toThrow(/platform\/g100: no free priority is left in the Admin tier .*Give some guardrails their priority by hand/);
+  });
+
   test('a split guardrail takes consecutive priorities, and a clash with any of them fails', () => {
     const { platform } = cluster();
     new ClusterGuardrail(platform, 'long', { egress: disjointRules(30), priority: 100 });
