@@ -12,8 +12,6 @@ import { Port } from '../vocabulary/port';
  * @internal
  */
 export interface ClusterApiShape {
-  /** The object's kind in the Admin tier (and, for v1alpha2, in both tiers). */
-  readonly kind: string;
   /** Rules per direction in one object. */
   readonly maxRules: number;
   /** Peers in one rule. */
@@ -32,7 +30,6 @@ export interface ClusterApiShape {
 
 /** ClusterNetworkPolicy `policy.networking.k8s.io/v1alpha2` (network-policy-api v0.2.0). @internal */
 export const V1ALPHA2: ClusterApiShape = {
-  kind: 'ClusterNetworkPolicy',
   maxRules: 25,
   maxPeers: 25,
   maxPorts: 25,
@@ -49,7 +46,6 @@ export const V1ALPHA2: ClusterApiShape = {
 
 /** AdminNetworkPolicy and BaselineAdminNetworkPolicy `policy.networking.k8s.io/v1alpha1` (v0.1.7, standard channel). @internal */
 export const V1ALPHA1: ClusterApiShape = {
-  kind: 'AdminNetworkPolicy',
   maxRules: 100,
   maxPeers: 100,
   maxPorts: 100,
@@ -123,9 +119,8 @@ function chunks<T>(items: T[], size: number): T[][] {
 /**
  * The namespaces a subject selects by name alone (`kubernetes.io/metadata.name In [...]`), or
  * undefined for any other subject.
- * @internal
  */
-export function subjectNamespaceNames(subject: any): string[] | undefined {
+function subjectNamespaceNames(subject: any): string[] | undefined {
   const namespaces = subject.namespaces;
   if (!namespaces || Object.keys(namespaces.matchLabels ?? {}).length > 0) return undefined;
   const expressions = namespaces.matchExpressions ?? [];
