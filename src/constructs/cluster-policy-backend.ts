@@ -87,10 +87,13 @@ export class ClusterPolicyBackend {
     const scope = intent.requester as Construct;
     if (this.isSingletonBaseline(intent)) {
       if (registry._claimSingleton(this)) {
-        this.place(new BaselineAdminNetworkPolicy(scope, 'BaselineAdminNetworkPolicy', {
+        const banp = new BaselineAdminNetworkPolicy(scope, 'BaselineAdminNetworkPolicy', {
           metadata: { name: 'default' },
           spec: Lazy.any({ produce: () => this.baselineSpec(registry) }) as any,
-        }));
+        });
+        this.place(banp);
+        // Whether the Baseline guardrails make one object is known once all exist: synth reports it.
+        banp.node.addValidation({ validate: () => problemOf(() => this.baselineSpec(registry)) });
       }
       return;
     }
@@ -144,5 +147,15 @@ export class ClusterPolicyBackend {
   /** Cluster-scoped objects carry no namespace, whatever their chart's. */
   private place(object: ApiObject): void {
     if (Chart.of(object).namespace !== undefined) object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+}
+
+/** The message of what `check` throws, or nothing. */
+function problemOf(check: () => unknown): string[] {
+  try {
+    check();
+    return [];
+  } catch (error) {
+    return [(error as Error).message];
   }
 }

@@ -350,7 +350,7 @@ describe('AdminNetworkPolicy and BaselineAdminNetworkPolicy v1alpha1', () => {
     const { app, platform, shop } = cluster([ClusterPolicyBackend.ADMIN_NETWORK_POLICY]);
     new BaselineDefaultDeny(shop, 'baseline');
     new ClusterGuardrail(platform, 'no-smtp', { tier: ClusterTier.BASELINE, egress: [ClusterRule.deny([Peer.anyIpv4()], { ports: [Port.tcp(25)] })] });
-    expect(() => manifestsOf(app)).toThrow(/platform\/no-smtp, shop\/baseline\/Guardrail: these Baseline guardrails apply to different pods with different rules, .* one BaselineAdminNetworkPolicy per cluster \(named default\).*\. Give them the same subject/);
+    expect(() => manifestsOf(app)).toThrow(/Validation failed with the following errors:\n  \[shop\/baseline\/Guardrail\/BaselineAdminNetworkPolicy\] platform\/no-smtp, shop\/baseline\/Guardrail: these Baseline guardrails apply to different pods with different rules, .* one BaselineAdminNetworkPolicy per cluster \(named default\).*\. Give them the same subject/);
   });
 
   test('what v1alpha1 cannot write fails: Pass in the Baseline tier, named ports', () => {
