@@ -42,6 +42,8 @@ export interface ClassPairPorts {
   readonly ingress: readonly PortRange[];
   /** Both: what the connection may use. */
   readonly allowed: readonly PortRange[];
+  /** Whether no policy of any tier decides any port of it on either side: every port is allowed by default. */
+  readonly open: boolean;
 }
 
 /**
@@ -74,16 +76,29 @@ export class PortRangeTable {
       const destination = this.engine.representative(destinationClass);
       const egress = this.side('Egress', sourceClass, destinationClass, destination);
       const ingress = this.side('Ingress', destinationClass, sourceClass, destination);
-      entry = { egress: egress.toRanges(), ingress: ingress.toRanges(), allowed: egress.intersect(ingress).toRanges() };
+      entry = {
+        egress: egress.allowed.toRanges(),
+        ingress: ingress.allowed.toRanges(),
+        allowed: egress.allowed.intersect(ingress.allowed).toRanges(),
+        open: egress.defaulted.isAll() && ingress.defaulted.isAll(),
+      };
       this.memo.set(key, entry);
     }
     return entry;
   }
 
-  private side(direction: Direction, subjectClass: number, peerClass: number, destination: EndpointModel): PortSet {
+  /**
+   * Whether no policy of any tier decides any port between two different endpoints (indexes in
+   * `engine.endpoints`): what pictures leave out unless asked.
+   */
+  public openAt(fromIndex: number, toIndex: number): boolean {
+    return this.classPair(this.engine.classOfEndpoint[fromIndex], this.engine.classOfEndpoint[toIndex]).open;
+  }
+
+  private side(direction: Direction, subjectClass: number, peerClass: number, destination: EndpointModel): { allowed: PortSet; defaulted: PortSet } {
     const program = this.engine.program(subjectClass, direction);
-    if (!hasPolicies(program)) return PortSet.ALL;
-    return walkSide(program, (rule) => this.engine.ruleClasses(rule).has(peerClass), destination, PortSet.ALL, false).allowed;
+    if (!hasPolicies(program)) return { allowed: PortSet.ALL, defaulted: PortSet.ALL };
+    return walkSide(program, (rule) => this.engine.ruleClasses(rule).has(peerClass), destination, PortSet.ALL, false);
   }
 }
 

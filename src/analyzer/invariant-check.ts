@@ -2,8 +2,9 @@ import { formatPortRanges } from './allowed-ports';
 import { fqdnMatches } from './cilium-policy-layer';
 import { IpBlockModel, LoadedObject, NAMESPACE_NAME_LABEL, PeerModel, PortRuleModel } from './cluster-model';
 import { EndpointModel, ExternalModel, KUBE_APISERVER_NODE, blockHoldsExternal, isExternal } from './external-nodes';
-import { MATCH_ALL, Selector, formatSelector, readSelector, selectorMatches } from './label-matcher';
+import { MATCH_ALL, formatSelector, labelsSatisfying, readSelector, selectorMatches } from './label-matcher';
 import { peerMatches } from './network-policy-layer';
+import { policyLayers } from './policy-layers';
 import { PortSet } from './port-range-set';
 import { PodDeclaration, Reachability } from './reachability';
 import { rulePortSet } from './rule-ports';
@@ -285,9 +286,9 @@ function assumedPods(reach: Reachability, invariants: readonly InvariantSpec[]):
     considered.add(key);
     const matcher = readEndpoint(spec);
     if (pods.some((p) => matches(matcher, p))) return;
-    const labels = labelsFor(matcher.peer.podSelector ?? MATCH_ALL);
+    const labels = labelsSatisfying(matcher.peer.podSelector ?? MATCH_ALL);
     const nsSelector = matcher.peer.namespaceSelector;
-    const nsLabels = nsSelector ? labelsFor(nsSelector) : undefined;
+    const nsLabels = nsSelector ? labelsSatisfying(nsSelector) : undefined;
     if (!labels || (nsSelector && !nsLabels)) return;
     const namespace = nsLabels
       ? nsLabels[NAMESPACE_NAME_LABEL] ?? [...namespaceLabels].find(([, l]) => selectorMatches(nsSelector!, l))?.[0] ?? assumedNamespaceName(nsLabels)
@@ -301,30 +302,18 @@ function assumedPods(reach: Reachability, invariants: readonly InvariantSpec[]):
     for (const policy of model.policies) {
       // The pods a policy selects, so that what its rules open is checked too.
       consider({ namespace: policy.namespace, podSelector: policy.podSelector });
-      for (const rule of [...policy.ingress, ...policy.egress]) {
-        for (const peer of rule.peers) {
-          if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) continue;
-          consider({
-            namespace: policy.namespace,
-            ...(peer.podSelector ? { podSelector: peer.podSelector } : {}),
-            ...(peer.namespaceSelector ? { namespaceSelector: peer.namespaceSelector } : {}),
-          });
-        }
-      }
+    }
+    // The pods the rules of every tier name as peers (cluster policies and Cilium policies too).
+    for (const peer of policyLayers(model).flatMap((layer) => layer.peerSelectors)) {
+      consider({
+        ...(peer.namespace !== undefined ? { namespace: peer.namespace } : {}),
+        ...(peer.pods ? { podSelector: peer.pods } : {}),
+        ...(peer.namespaces || peer.namespace === undefined ? { namespaceSelector: peer.namespaces ?? MATCH_ALL } : {}),
+      });
     }
     assume('assumed-other-namespace', { [NAMESPACE_NAME_LABEL]: 'assumed-other-namespace' }, {});
   }
   return { objects, byEndpoint };
-}
-
-/** Labels that satisfy a selector, or undefined when the simple choice does not. */
-function labelsFor(selector: Selector): Record<string, string> | undefined {
-  const labels: Record<string, string> = { ...selector.matchLabels };
-  for (const req of selector.matchExpressions) {
-    if (req.operator === 'In' && labels[req.key] === undefined) labels[req.key] = req.values[0];
-    if (req.operator === 'Exists' && labels[req.key] === undefined) labels[req.key] = 'assumed';
-  }
-  return selectorMatches(selector, labels) ? labels : undefined;
 }
 
 function assumedNamespaceName(labels: Record<string, string>): string {

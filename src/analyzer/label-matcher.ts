@@ -115,6 +115,22 @@ export function selectorKey(selector: Selector): string {
   return JSON.stringify([labels, exprs]);
 }
 
+/**
+ * A small label map a selector matches (`matchLabels`, the first value of each `In`, `Exists` keys
+ * with `value`), or undefined when that simple choice does not match: labels for assumed pods and
+ * namespaces that a selector describes and no manifest holds.
+ * @internal
+ */
+export function labelsSatisfying(selector: Selector, value = 'assumed'): Record<string, string> | undefined {
+  const labels: Record<string, string> = { ...selector.matchLabels };
+  for (const req of selector.matchExpressions) {
+    if (Object.prototype.hasOwnProperty.call(labels, req.key)) continue;
+    if (req.operator === 'In' && req.values.length > 0) labels[req.key] = req.values[0];
+    else if (req.operator === 'Exists') labels[req.key] = value;
+  }
+  return selectorMatches(selector, labels) ? labels : undefined;
+}
+
 /** The label keys a selector looks at. @internal */
 export function selectorLabelKeys(selector: Selector): string[] {
   return [...Object.keys(selector.matchLabels), ...selector.matchExpressions.map((r) => r.key)];

@@ -93,6 +93,8 @@ export interface SideWalk {
    */
   readonly decisions: readonly WalkDecision[];
   readonly passed: readonly PassedPorts[];
+  /** The ports no tier decided, which the default allows: every port when no policy restricts this side. */
+  readonly defaulted: PortSet;
 }
 
 /**
@@ -168,7 +170,7 @@ export function walkSide(program: SideProgram, matchesPeer: (rule: TierRule) => 
     allowed = allowed.union(undecided);
     if (record) decisions.push({ kind: 'default', allowed: true, ports: undecided, policies: [] });
   }
-  return { allowed, decisions, passed };
+  return { allowed, decisions, passed, defaulted: undecided };
 }
 
 /**

@@ -17,6 +17,10 @@ export interface PodReport {
   readonly egressIsolated: boolean;
   readonly ingressPolicies: string[];
   readonly egressPolicies: string[];
+  /** The Admin and Baseline tier policies that apply to its ingress (`AdminNetworkPolicy deny-all`). */
+  readonly ingressClusterPolicies: string[];
+  /** The Admin and Baseline tier policies that apply to its egress. */
+  readonly egressClusterPolicies: string[];
 }
 
 /** Connections one endpoint may open to another, and on which ports. @internal */
@@ -51,6 +55,8 @@ export function buildAnalysisReport(reachability: Reachability, graph: FlowGraph
     egressIsolated: n.egressIsolated,
     ingressPolicies: n.ingressPolicies,
     egressPolicies: n.egressPolicies,
+    ingressClusterPolicies: n.ingressClusterPolicies,
+    egressClusterPolicies: n.egressClusterPolicies,
   }));
   const flows = graph.edges.map((e) => ({
     from: e.from, to: e.to, ports: e.ports, summary: formatPortRanges(e.ports), unrestricted: isUnrestricted(e.ports), external: e.external,

@@ -1,6 +1,13 @@
 import { AnalysisReport, FlowReport } from './analysis-report';
 import { Finding } from '../findings/finding';
 
+/** A direction's isolation, and the cluster tiers' policies that decide before or after it. */
+function isolation(isolated: boolean, policies: readonly string[], clusterPolicies: readonly string[], direction: string): string {
+  const tiers = clusterPolicies.length ? `; cluster tiers: ${clusterPolicies.join(', ')}` : '';
+  if (isolated) return `isolated by ${policies.join(', ')}${tiers}`;
+  return tiers ? `not isolated by a NetworkPolicy${tiers}` : `NOT isolated (all ${direction} allowed)`;
+}
+
 /** Renders the analysis report and the findings as readable text. @internal */
 export function formatReportText(report: AnalysisReport, findings: Finding[]): string {
   const lines: string[] = [];
@@ -9,8 +16,8 @@ export function formatReportText(report: AnalysisReport, findings: Finding[]): s
   lines.push(`${rows}, NetworkPolicies: ${report.policies.length}`, '', 'Isolation:');
   for (const p of report.pods) {
     lines.push(`  ${p.pod}${p.pods.length > 1 ? ` (${p.pods.length} pods)` : ''}`);
-    lines.push(`    ingress: ${p.ingressIsolated ? `isolated by ${p.ingressPolicies.join(', ')}` : 'NOT isolated (all ingress allowed)'}`);
-    lines.push(`    egress:  ${p.egressIsolated ? `isolated by ${p.egressPolicies.join(', ')}` : 'NOT isolated (all egress allowed)'}`);
+    lines.push(`    ingress: ${isolation(p.ingressIsolated, p.ingressPolicies, p.ingressClusterPolicies, 'ingress')}`);
+    lines.push(`    egress:  ${isolation(p.egressIsolated, p.egressPolicies, p.egressClusterPolicies, 'egress')}`);
   }
   const flow = (f: FlowReport): string => `  ${f.from} -> ${f.to}: ${f.unrestricted ? 'every port (unrestricted)' : f.summary}`;
   const podFlows = report.flows.filter((f) => !f.external);

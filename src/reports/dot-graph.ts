@@ -1,11 +1,10 @@
-import { DrawOptions, FlowGraph, drawnEdges, drawnExternals } from './flow-graph';
+import { DrawOptions, FlowGraph, PICTURE_LEGEND, drawnEdges, drawnExternals, isUnpoliced } from './flow-graph';
 
 /**
  * A Graphviz DOT graph of the allowed flows: a cluster per namespace, a node per pod, a cluster of
  * the external nodes (addresses outside the cluster) that a drawn flow reaches, one edge per pair
- * labelled with its ports. Pods isolated in neither direction are drawn dashed, and the
- * flows no policy restricts (the source not isolated for egress, the destination not for ingress)
- * are left out unless asked for. Render with
+ * labelled with its ports. Pods no policy of any tier applies to are drawn dashed, and the
+ * flows no policy of any tier restricts are left out unless asked for. Render with
  * `dot -Tsvg`.
  */
 
@@ -15,17 +14,14 @@ const quote = (text: string): string => `"${text.replace(/\\/g, '\\\\').replace(
 export function renderDot(graph: FlowGraph, options: DrawOptions = {}): string {
   const lines = [
     'digraph netpol {',
-    '  // Allowed flows between pods, and between pods and addresses outside the cluster (one edge per',
-    '  // pair, with its ports). A pod always reaches itself.',
-    '  // Dashed pods are isolated in neither direction. Flows no policy restricts (source not isolated for egress, destination not for ingress) are not drawn.',
+    ...PICTURE_LEGEND.map((line) => `  // ${line}`),
     '  rankdir=LR;',
     '  node [shape=box, style=rounded];',
   ];
   graph.namespaces.forEach((ns, i) => {
     lines.push(`  subgraph cluster_${i} {`, `    label=${quote(`namespace ${ns}`)};`);
     for (const node of graph.nodes.filter((n) => n.namespace === ns)) {
-      const open = !node.ingressIsolated && !node.egressIsolated;
-      lines.push(`    ${quote(node.id)} [label=${quote(node.name)}${open ? ', style="rounded,dashed"' : ''}];`);
+      lines.push(`    ${quote(node.id)} [label=${quote(node.name)}${isUnpoliced(node) ? ', style="rounded,dashed"' : ''}];`);
     }
     lines.push('  }');
   });

@@ -1,5 +1,5 @@
 import { ClusterModel, NAMESPACE_NAME_LABEL, PodInput } from '../analyzer/cluster-model';
-import { Labels, Selector, formatSelector, selectorKey, selectorMatches } from '../analyzer/label-matcher';
+import { Labels, Selector, formatSelector, labelsSatisfying, selectorKey, selectorMatches } from '../analyzer/label-matcher';
 import { policyLayers } from '../analyzer/policy-layers';
 
 /**
@@ -27,17 +27,6 @@ export interface ExposureSpace {
   readonly namespaces: readonly SpaceNamespace[];
   /** How each hypothetical pod reads, by `namespace/name`. */
   readonly hypothetical: ReadonlyMap<string, string>;
-}
-
-/** The smallest label map a selector matches, or undefined when it matches none this way. */
-function labelsSatisfying(selector: Selector): Labels | undefined {
-  const labels: Record<string, string> = { ...selector.matchLabels };
-  for (const req of selector.matchExpressions) {
-    if (Object.prototype.hasOwnProperty.call(labels, req.key)) continue;
-    if (req.operator === 'In' && req.values.length > 0) labels[req.key] = req.values[0];
-    else if (req.operator === 'Exists') labels[req.key] = '';
-  }
-  return selectorMatches(selector, labels) ? labels : undefined;
 }
 
 const isEmpty = (selector: Selector): boolean => Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0;

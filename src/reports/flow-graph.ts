@@ -1,5 +1,7 @@
 import { RowOptions, workloadRows } from './workload-rows';
 import { PortRange, Reachability, formatPortRanges } from '../analyzer';
+import { Direction } from '../analyzer/cluster-model';
+import { TIERS } from '../analyzer/policy-tier';
 
 /**
  * The allowed flows, aggregated for pictures and reports: one edge per ordered pair of different
@@ -22,6 +24,15 @@ export interface FlowNode {
   readonly egressIsolated: boolean;
   readonly ingressPolicies: string[];
   readonly egressPolicies: string[];
+  /** The policies of the Admin and Baseline tiers that apply to its ingress, in walk order (`AdminNetworkPolicy deny-all`). */
+  readonly ingressClusterPolicies: string[];
+  /** The policies of the Admin and Baseline tiers that apply to its egress, in walk order. */
+  readonly egressClusterPolicies: string[];
+}
+
+/** Whether no policy of any tier applies to a node, in either direction. @internal */
+export function isUnpoliced(node: FlowNode): boolean {
+  return !node.ingressIsolated && !node.egressIsolated && node.ingressClusterPolicies.length === 0 && node.egressClusterPolicies.length === 0;
 }
 
 /** Connections one pod may open to another. @internal */
@@ -31,7 +42,7 @@ export interface FlowEdge {
   readonly ports: PortRange[];
   /** `TCP 8080`, `TCP 80, 443; UDP 53`, or `all ports`. */
   readonly label: string;
-  /** Whether no policy restricts it: the source is not isolated for egress nor the destination for ingress. */
+  /** Whether no policy of any tier decides any of its ports, on either side: everything is allowed by default. */
   readonly open: boolean;
   /** Whether one end is an external node (addresses outside the cluster). */
   readonly external: boolean;
@@ -62,12 +73,19 @@ export function portLabel(ports: readonly PortRange[]): string {
 /** How to draw a graph. @internal */
 export interface DrawOptions {
   /**
-   * Also draw flows no policy restricts (between pods isolated neither way), which are every
-   * pair of such pods on every port.
+   * Also draw flows no policy restricts (no policy of any tier decides any of their ports), which
+   * are every port between such pods.
    * @default false
    */
   readonly openFlows?: boolean;
 }
+
+/** What a picture says about itself, as comment lines (without the comment marker). @internal */
+export const PICTURE_LEGEND: readonly string[] = [
+  'Allowed flows between pods, and between pods and addresses outside the cluster (one edge per',
+  'pair, with its ports). A pod always reaches itself.',
+  'Dashed pods: no policy of any tier applies to them. Flows no policy of any tier restricts (every port allowed by default on both sides) are not drawn.',
+];
 
 /** The edges a picture draws. @internal */
 export function drawnEdges(graph: FlowGraph, options: DrawOptions = {}): FlowEdge[] {
@@ -87,6 +105,11 @@ export function drawnExternals(graph: FlowGraph, edges: readonly FlowEdge[]): st
  */
 export function buildFlowGraph(reachability: Reachability, options: RowOptions = {}): FlowGraph {
   const rows = workloadRows(reachability, options);
+  const engine = reachability._engine;
+  const clusterPolicies = (pod: number, direction: Direction): string[] => {
+    const program = engine.program(engine.classOfPod[pod], direction);
+    return TIERS.flatMap((tier, t) => (tier === 'NetworkPolicy' ? [] : program.byTier[t].map((p) => p.object)));
+  };
   const nodes: FlowNode[] = rows.map((row) => {
     const isolation = reachability._isolationAt(row.pod);
     return {
@@ -99,26 +122,29 @@ export function buildFlowGraph(reachability: Reachability, options: RowOptions =
       egressIsolated: isolation.egressIsolated,
       ingressPolicies: isolation.ingressPolicies,
       egressPolicies: isolation.egressPolicies,
+      ingressClusterPolicies: clusterPolicies(row.pod, 'Ingress'),
+      egressClusterPolicies: clusterPolicies(row.pod, 'Egress'),
     };
   });
   const table = reachability._portTable;
   const edges: FlowEdge[] = [];
-  const edge = (from: string, to: string, ports: readonly PortRange[], open: boolean, external: boolean): void => {
-    if (ports.length > 0) edges.push({ from, to, ports: [...ports], label: portLabel(ports), open, external });
+  const edge = (from: string, to: string, fromIndex: number, toIndex: number, external: boolean): void => {
+    const ports = table.allowedAt(fromIndex, toIndex);
+    if (ports.length > 0) edges.push({ from, to, ports: [...ports], label: portLabel(ports), open: table.openAt(fromIndex, toIndex), external });
   };
   nodes.forEach((from, i) => {
     nodes.forEach((to, j) => {
-      if (i !== j) edge(from.id, to.id, table.allowedAt(rows[i].pod, rows[j].pod), !from.egressIsolated && !to.ingressIsolated, false);
+      if (i !== j) edge(from.id, to.id, rows[i].pod, rows[j].pod, false);
     });
   });
   // External nodes follow the pods in the engine's endpoints; nothing isolates them.
   const externals = reachability.externals;
   const firstExternal = reachability.pods.length;
   nodes.forEach((node, i) => {
-    externals.forEach((external, k) => edge(node.id, external, table.allowedAt(rows[i].pod, firstExternal + k), !node.egressIsolated, true));
+    externals.forEach((external, k) => edge(node.id, external, rows[i].pod, firstExternal + k, true));
   });
   nodes.forEach((node, i) => {
-    externals.forEach((external, k) => edge(external, node.id, table.allowedAt(firstExternal + k, rows[i].pod), !node.ingressIsolated, true));
+    externals.forEach((external, k) => edge(external, node.id, firstExternal + k, rows[i].pod, true));
   });
   const namespaces = [...new Set(nodes.map((n) => n.namespace))];
   return { nodes, externals, edges, namespaces };

@@ -30,8 +30,10 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-function isolation(isolated: boolean, policies: string[]): string {
-  return isolated ? `isolated (${policies.join(', ')})` : '**open**';
+function isolation(isolated: boolean, policies: string[], clusterPolicies: string[]): string {
+  const tiers = clusterPolicies.length ? `cluster tiers: ${clusterPolicies.join(', ')}` : '';
+  if (isolated) return `isolated (${policies.join(', ')})${tiers ? `; ${tiers}` : ''}`;
+  return tiers ? `not isolated; ${tiers}` : '**open**';
 }
 
 /** Renders the report. @internal */
@@ -44,7 +46,7 @@ export function renderMarkdownReport(input: MarkdownReportInput): string {
   lines.push(`${graph.nodes.length} pods, ${podEdges.length} allowed flows between different pods, ${externalEdges.length} with addresses outside the cluster, findings: ${counts.join(', ')}${input.suppressed?.length ? ` (${input.suppressed.length} suppressed)` : ''}.`, '');
 
   lines.push('## Isolation', '', '| Pod | Kind | Ingress | Egress |', '| --- | --- | --- | --- |');
-  for (const n of graph.nodes) lines.push(`| ${cell(n.id)} | ${n.kind} | ${cell(isolation(n.ingressIsolated, n.ingressPolicies))} | ${cell(isolation(n.egressIsolated, n.egressPolicies))} |`);
+  for (const n of graph.nodes) lines.push(`| ${cell(n.id)} | ${n.kind} | ${cell(isolation(n.ingressIsolated, n.ingressPolicies, n.ingressClusterPolicies))} | ${cell(isolation(n.egressIsolated, n.egressPolicies, n.egressClusterPolicies))} |`);
 
   lines.push('', '## Allowed flows', '');
   if (podEdges.length === 0) {

@@ -1,11 +1,10 @@
-import { DrawOptions, FlowGraph, drawnEdges, drawnExternals } from './flow-graph';
+import { DrawOptions, FlowGraph, PICTURE_LEGEND, drawnEdges, drawnExternals, isUnpoliced } from './flow-graph';
 
 /**
  * A Mermaid flowchart of the allowed flows: a subgraph per namespace, a node per pod, a subgraph
  * of the external nodes (addresses outside the cluster) that a drawn flow reaches, one edge per
- * pair labelled with its ports. Pods isolated in neither direction are drawn dashed, and the
- * flows no policy restricts (the source not isolated for egress, the destination not for ingress)
- * are left out unless asked for.
+ * pair labelled with its ports. Pods no policy of any tier applies to are drawn dashed, and the
+ * flows no policy of any tier restricts are left out unless asked for.
  */
 
 function ids(graph: FlowGraph): Map<string, string> {
@@ -30,9 +29,7 @@ export function renderMermaid(graph: FlowGraph, options: DrawOptions = {}): stri
   const id = ids(graph);
   const lines = [
     'flowchart LR',
-    '  %% Allowed flows between pods, and between pods and addresses outside the cluster (one edge per',
-    '  %% pair, with its ports). A pod always reaches itself.',
-    '  %% Dashed pods are isolated in neither direction. Flows no policy restricts (source not isolated for egress, destination not for ingress) are not drawn.',
+    ...PICTURE_LEGEND.map((line) => `  %% ${line}`),
   ];
   graph.namespaces.forEach((ns, i) => {
     lines.push(`  subgraph ns${i}[${quote(`namespace ${ns}`)}]`);
@@ -47,7 +44,7 @@ export function renderMermaid(graph: FlowGraph, options: DrawOptions = {}): stri
     lines.push('  end');
   }
   for (const edge of edges) lines.push(`  ${id.get(edge.from)} -->|${quote(edge.label)}| ${id.get(edge.to)}`);
-  const open = graph.nodes.filter((n) => !n.ingressIsolated && !n.egressIsolated);
+  const open = graph.nodes.filter(isUnpoliced);
   if (open.length > 0) {
     lines.push('  classDef unisolated stroke-dasharray: 5 5');
     lines.push(`  class ${open.map((n) => id.get(n.id)).join(',')} unisolated`);
