@@ -38,8 +38,18 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@microsoft/jest-sarif@1.0.0-beta.0',
     // Runs the examples' TypeScript without a type check in a quarter of ts-node's time (pure JS).
     'sucrase@^3.35.0',
+    // Type-checks the README's Python tour against the generated Python bindings (task bindings).
+    'pyright@~1.1.414',
   ],
   bin: { 'cdk8s-netpol': 'bin/cdk8s-netpol.js' },
+
+  // The jsii languages, named after the repository (github.com/cdk8s-netpol/cdk8s-netpol), as the
+  // cdk8s packages name theirs. CI generates every binding (task bindings).
+  publishToPypi: { distName: 'cdk8s-netpol', module: 'cdk8s_netpol' },
+  // A hyphen in a domain becomes an underscore in a Java package name (JLS 6.1).
+  publishToMaven: { mavenGroupId: 'io.github.cdk8s-netpol', mavenArtifactId: 'cdk8s-netpol', javaPackage: 'io.github.cdk8s_netpol' },
+  publishToNuget: { dotNetNamespace: 'Cdk8sNetpol', packageId: 'Cdk8sNetpol' },
+  publishToGo: { moduleName: 'github.com/cdk8s-netpol/cdk8s-netpol-go', packageName: 'cdk8snetpol' },
 
   github: false,
   release: false,
@@ -121,6 +131,25 @@ importCrds.exec('rm -f src/imports/*.ts');
 for (const [module, file] of Object.entries(CRD_IMPORTS)) {
   importCrds.exec(`cdk8s import ${module}:="\${CDK8S_NETPOL_SHARED:-../shared}/crds/${file}" --language typescript --output src/imports --no-save --no-check-upgrade`);
 }
+
+// Every jsii language's bindings, generated as code into dist/bindings/<language> at each package, so
+// a name that clashes or cannot be written in one of them fails the build; the Python code is compiled
+// and the README's Python tour type-checked against it (pyright, the jsii runtime's types stubbed in
+// scripts/bindings/jsii-stubs, cdk8s and constructs generated beside). Building the packages needs each
+// language's toolchain and registry (pip and PyPI, Maven Central, dotnet and NuGet, go and its module
+// proxy): `npx projen package-all` does it where they are at hand, so `package` no longer spawns it.
+const bindings = project.addTask('bindings', {
+  description: 'Generate the Python, Java, .NET and Go bindings as code and type-check the README\'s Python tour against them',
+});
+bindings.exec('rm -rf dist/bindings');
+bindings.exec('jsii-pacmak --code-only --outdir dist/bindings --target python --target java --target dotnet --target go');
+bindings.exec('jsii-pacmak node_modules/cdk8s node_modules/constructs --code-only --outdir dist/bindings/deps --target python');
+bindings.exec('python3 -m compileall -q dist/bindings/python/src');
+bindings.exec('node scripts/bindings/readme-python.js README.md dist/bindings/readme/tour.py');
+bindings.exec('pyright -p scripts/bindings/pyrightconfig.json');
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+project.packageTask.spawn(bindings);
 
 // Benchmarks are scripts, never timed tests.
 const bench = project.addTask('bench', { description: 'Run the benchmarks and print their tables' });
