@@ -25,7 +25,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // Writes YAML in tests and benchmarks.
     'yaml@^2.3.4',
     // Workload.of reads any cdk8s-plus line's pods through a structural interface, so cdk8s-plus is no
-    // dependency of the library (a peer dependency would install a second line beside the app's).
+    // dependency of the library. A peer dependency would install a second line beside the app's: npm
+    // installs peers, and jsii turns every peer into a hard dependency of the Python, Java, .NET and Go
+    // packages (an optional peer is still one there), so the fixed stack's cdk8s-plus-28 peer is dropped.
     // Tests run with the oldest line we support and the newest the registry serves.
     'cdk8s-plus-28@2.5.6',
     'cdk8s-plus-34@2.0.54',
