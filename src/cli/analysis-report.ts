@@ -34,6 +34,8 @@ export interface FlowReport {
   readonly unrestricted: boolean;
   /** Whether one end is an external node (addresses outside the cluster). */
   readonly external: boolean;
+  /** Whether no policy of any tier decides any of its ports, on either side (every port allowed by default). */
+  readonly open: boolean;
 }
 
 /** The whole report. @internal */
@@ -59,7 +61,13 @@ export function buildAnalysisReport(reachability: Reachability, graph: FlowGraph
     egressClusterPolicies: n.egressClusterPolicies,
   }));
   const flows = graph.edges.map((e) => ({
-    from: e.from, to: e.to, ports: e.ports, summary: formatPortRanges(e.ports), unrestricted: isUnrestricted(e.ports), external: e.external,
+    from: e.from,
+    to: e.to,
+    ports: e.ports,
+    summary: formatPortRanges(e.ports),
+    unrestricted: isUnrestricted(e.ports),
+    external: e.external,
+    open: e.open,
   }));
   return { pods, policies: reachability.policies, externals: graph.externals, flows };
 }

@@ -1,4 +1,4 @@
-import { AnalysisReport, FlowReport } from './analysis-report';
+import { AnalysisReport } from './analysis-report';
 import { Reachability } from '../analyzer';
 import { InvariantResult, InvariantsVerdict, describeViolatedInvariant } from '../analyzer/invariant-check';
 import { PortSet } from '../analyzer/port-range-set';
@@ -7,8 +7,8 @@ import { invariantsHeadline } from '../reports/invariant-report';
 /**
  * `analyze --invariants FILE --output proof`: what the file declares (flows, invariants), the
  * verdict on each (declared flows allowed, invariants held, undeclared flows between the app's
- * pods, DNS kept), then the allowed flows that some policy restricts; the pods nothing isolates are
- * named once instead of listing every flow among them.
+ * pods, DNS kept), then the allowed flows that some policy of some tier restricts; the pods no
+ * policy of any tier applies to are named once instead of listing every flow among them.
  */
 
 /** The kube-dns pods DNS is checked against (the cluster DNS every construct defaults to). */
@@ -36,11 +36,9 @@ export function formatProof(verdict: InvariantsVerdict, namespaces: readonly str
   const assumed = [...new Set([...verdict.flows, ...verdict.invariants].flatMap((r) => r.assumedPods))];
   if (assumed.length > 0) lines.push(`  assumed pods (selectors no pod of the manifests matches): ${assumed.join(', ')}`);
 
-  const open = new Set(report.pods.filter((p) => !p.ingressIsolated && !p.egressIsolated).map((p) => p.pod));
-  const ingressOpen = new Set([...report.pods.filter((p) => !p.ingressIsolated).map((p) => p.pod), ...report.externals]);
-  const egressOpen = new Set([...report.pods.filter((p) => !p.egressIsolated).map((p) => p.pod), ...report.externals]);
-  const restricted = (f: FlowReport): boolean => !(egressOpen.has(f.from) && ingressOpen.has(f.to));
-  const listed = report.flows.filter(restricted);
+  const open = new Set(report.pods.filter((p) => !p.ingressIsolated && !p.egressIsolated
+    && p.ingressClusterPolicies.length === 0 && p.egressClusterPolicies.length === 0).map((p) => p.pod));
+  const listed = report.flows.filter((f) => !f.open);
   lines.push('', `Allowed flows that a policy restricts: ${listed.length}`);
   for (const f of listed) lines.push(`  ${f.from} -> ${f.to}: ${f.unrestricted ? 'every port' : f.summary}`);
   const unlisted = report.flows.length - listed.length;

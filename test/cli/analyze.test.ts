@@ -123,7 +123,7 @@ describe('cdk8s-netpol analyze: addresses outside the cluster', () => {
     const json = JSON.parse((await run('analyze', internet, '--output', 'json')).out);
     expect(json.externals).toEqual(['0.0.0.0/0 except 10.0.0.0/8', '10.0.0.0/8']);
     expect(json.flows.filter((f: any) => f.external)[0]).toEqual({
-      from: 'shop/web', to: '0.0.0.0/0 except 10.0.0.0/8', ports: [{ protocol: 'TCP', startPort: 443, endPort: 443 }], summary: 'TCP 443', unrestricted: false, external: true,
+      from: 'shop/web', to: '0.0.0.0/0 except 10.0.0.0/8', ports: [{ protocol: 'TCP', startPort: 443, endPort: 443 }], summary: 'TCP 443', unrestricted: false, external: true, open: false,
     });
   });
 

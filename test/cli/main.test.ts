@@ -159,7 +159,7 @@ describe('cdk8s-netpol analyze', () => {
 
   test('json and markdown', async () => {
     const json = JSON.parse((await run('analyze', shop, '--output', 'json')).out);
-    expect(json.flows[1]).toEqual({ from: 'shop/web', to: 'shop/api', ports: [{ protocol: 'TCP', startPort: 9000, endPort: 9000 }], summary: 'TCP 9000', unrestricted: false, external: false });
+    expect(json.flows[1]).toEqual({ from: 'shop/web', to: 'shop/api', ports: [{ protocol: 'TCP', startPort: 9000, endPort: 9000 }], summary: 'TCP 9000', unrestricted: false, external: false, open: false });
     expect(json.externals).toEqual(['0.0.0.0/0']);
     expect(json.flows.filter((f: any) => f.external).map((f: any) => `${f.from} -> ${f.to}`)).toEqual(['monitoring/prometheus -> 0.0.0.0/0', '0.0.0.0/0 -> monitoring/prometheus']);
     expect(json.pods).toHaveLength(4);

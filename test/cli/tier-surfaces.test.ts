@@ -189,6 +189,12 @@ describe('the cluster tiers and Cilium in every surface', () => {
     const text = (await run('analyze', folder(...cluster, noWebToApi))).out;
     expect(text).toContain('  shop/api\n    ingress: not isolated by a NetworkPolicy; cluster tiers: AdminNetworkPolicy no-web-to-api\n    egress:  NOT isolated (all egress allowed)\n');
     expect(text).toContain(`  shop/web -> shop/api: ${EVERY_PORT_BUT_8080}\n`);
+    const invariants = path.join(folder(), 'invariants.yaml');
+    fs.writeFileSync(invariants, yaml.stringify({ invariants: [{ name: 'web never reaches api on 8080', allowed: 'never', from: [{ namespace: 'shop', podSelector: { matchLabels: { app: 'web' } } }], to: [{ namespace: 'shop', podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 8080 }] }] }));
+    const proof = (await run('analyze', folder(...cluster, noWebToApi), '--invariants', invariants, '--output', 'proof')).out;
+    expect(proof).toContain('invariants held: 1 of 1');
+    expect(proof).toContain(`Allowed flows that a policy restricts: 1\n  shop/web -> shop/api: ${EVERY_PORT_BUT_8080}\n`);
+    expect(proof).toContain('flows not listed):\n  shop/web\n  monitoring/prometheus\n');
     const cilium = (await run('analyze', folder(...cluster, apiFromPrometheus))).out;
     expect(cilium).toContain('    ingress: isolated by CiliumNetworkPolicy shop/api-from-prometheus\n');
     expect(cilium).toContain('  monitoring/prometheus -> shop/api: TCP 8080\n');
