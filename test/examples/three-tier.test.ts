@@ -51,8 +51,11 @@ describe('examples/three-tier', () => {
 
   test('`npx cdk8s synth` writes the same manifests', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'three-tier-'));
+    // The package's name resolves to src/, not lib/, so this passes before a compile too.
+    const preload = `-r ${path.join(__dirname, '..', 'support', 'resolve-package-to-source.js')}`;
+    const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${preload}`.trim() };
     try {
-      execFileSync('npx', ['cdk8s', 'synth', '--output', outdir, '--check-upgrade=false'], { cwd: path.join(EXAMPLES, 'three-tier'), stdio: 'pipe', timeout: 60_000 });
+      execFileSync('npx', ['cdk8s', 'synth', '--output', outdir, '--check-upgrade=false'], { cwd: path.join(EXAMPLES, 'three-tier'), stdio: 'pipe', timeout: 60_000, env });
       const written = yaml.parseAllDocuments(fs.readFileSync(path.join(outdir, 'three-tier.k8s.yaml'), 'utf-8')).map((d) => d.toJSON());
       expect(written).toEqual(manifests);
     } finally {
