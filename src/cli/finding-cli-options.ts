@@ -4,7 +4,7 @@ import { ParsedArgs, UsageError } from './cli-args';
 import { checkSuppression } from '../findings/apply-suppressions';
 import { FindingSeverity } from '../findings/finding';
 import { ClusterDns, FindingOptions } from '../findings/finding-options';
-import { findRule } from '../findings/finding-rules';
+import { FINDING_RULES, findRule } from '../findings/finding-rules';
 import { FindingSuppression } from '../findings/finding-suppression';
 import { parseSeverity } from '../findings/severity-order';
 import { parseCidr, parseIp } from '../vocabulary/k8s-rules';
@@ -50,7 +50,7 @@ function cidrs(args: ParsedArgs, name: string): string[] | undefined {
 
 function rules(args: ParsedArgs, name: string): string[] | undefined {
   const items = list(args, name);
-  for (const item of items ?? []) if (!findRule(item)) throw new UsageError(`--${name}: no finding rule '${item}'; rules are NP001 to NP021 (see the README)`);
+  for (const item of items ?? []) if (!findRule(item)) throw new UsageError(`--${name}: no finding rule '${item}'; rules are ${FINDING_RULES[0].id} to ${FINDING_RULES[FINDING_RULES.length - 1].id} (see the README)`);
   return items;
 }
 

@@ -55,7 +55,7 @@ function namedGrants(engine: MatrixEngine, direction: Direction, subjectClass: n
 function oneSided(context: FindingContext): FindingDraft[] {
   const { model } = context;
   // Pods no policy can tell apart give the same grants and blocks: work per pair of classes.
-  const engine = new MatrixEngine(model);
+  const engine = context.engine();
   const table = new PortRangeTable(engine);
   const memo = new Map<number, OneSidedPair>();
   const pairOf = (s: number, d: number): OneSidedPair => {

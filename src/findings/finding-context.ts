@@ -1,6 +1,7 @@
 import { Finding, FindingRuleInfo } from './finding';
 import { FindingOptions } from './finding-options';
 import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, RuleModel, describeLocation } from '../analyzer/cluster-model';
+import { MatrixEngine } from '../analyzer/matrix-engine';
 import { ParsedCidr, parseCidr } from '../vocabulary/k8s-rules';
 
 /**
@@ -37,6 +38,10 @@ export interface FindingContext {
   readonly covers: (namespace: string) => boolean;
   /** Whether a policy's manifest wrote `policyTypes`; undefined when the manifest is not known. */
   readonly policyTypesWritten: (policy: PolicyModel) => boolean | undefined;
+  /** The objects the model was read from, unwrapped (empty when not given). */
+  readonly objects: readonly any[];
+  /** The model's endpoint classes, built on first use and shared by the rules. */
+  readonly engine: () => MatrixEngine;
 }
 
 /**
@@ -70,6 +75,7 @@ export function buildFindingContext(
     const types = obj.spec?.policyTypes;
     written.set(`${obj.metadata?.namespace ?? 'default'}/${obj.metadata?.name}`, Array.isArray(types) && types.length > 0);
   }
+  let engine: MatrixEngine | undefined;
   const knownNamespaces = new Set<string>([
     ...model.pods.map((p) => p.namespace),
     ...model.namespaces.filter((n) => n.declared).map((n) => n.name),
@@ -83,6 +89,8 @@ export function buildFindingContext(
     knownNamespaces,
     covers: (namespace) => coverage === undefined || coverage.has(namespace),
     policyTypesWritten: (policy) => (objects ? written.get(policy.id) : undefined),
+    objects: (objects ?? []).map((entry) => entry?.object ?? entry),
+    engine: () => (engine ??= new MatrixEngine(model)),
   };
 }
 

@@ -1,4 +1,5 @@
 import { ASYMMETRY_RULES } from './asymmetry-findings';
+import { CLUSTER_TIER_RULES } from './cluster-tier-findings';
 import { COVERAGE_RULES } from './coverage-findings';
 import { DEFAULT_DENY_RULES } from './default-deny-findings';
 import { DNS_RULES } from './dns-findings';
@@ -25,6 +26,7 @@ export const FINDING_RULES: readonly FindingRuleDefinition[] = [
   ...PORT_RULES,
   ...ASYMMETRY_RULES,
   ...UNMODELLED_RULES,
+  ...CLUSTER_TIER_RULES,
 ];
 
 /** The rule with this id or name, if any. @internal */

@@ -10,7 +10,9 @@ import { checkObjects } from '../analyzer/manifest-loader';
  * The guardrails' findings for a set of Kubernetes objects: pods no policy isolates, namespaces
  * without a default deny, selectors that match nothing, egress that blocks DNS, ignored rules,
  * peers wider than they look, ipBlocks over the cluster's ranges, ports some CNIs ignore, flows
- * allowed at one side only, and policy objects the analyzer does not model (NP021). See `NetworkPolicyFindings.rules()` for the full list.
+ * allowed at one side only, policy objects the analyzer does not model (NP021), and cluster-tier
+ * policies whose order surprises: equal priorities, rules that never decide, Pass rules no
+ * NetworkPolicy picks up (NP022-NP024). See `NetworkPolicyFindings.rules()` for the full list.
  *
  * @example
  * const findings = NetworkPolicyFindings.ofChart(chart, { podCidrs: ['10.244.0.0/16'] });

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { ClusterModel, LoadedObject } from '../../src/analyzer/cluster-model';
 import { FindingOptions, FindingSeverity, NetworkPolicyFindings } from '../../src/findings';
 import { analyzeFindings } from '../../src/findings/finding-rules';
@@ -336,11 +338,17 @@ describe('rule selection and the public API', () => {
     expect(() => run(['NP999'], objects)).toThrow(/^FindingOptions.rules: no finding rule 'NP999'. Known rules: NP001 \(pod-without-ingress-policy\), /);
   });
 
-  test('NetworkPolicyFindings.rules() lists twenty-one rules with unique ids and names', () => {
+  test('NetworkPolicyFindings.rules() lists twenty-four rules with unique ids and names', () => {
     const rules = NetworkPolicyFindings.rules();
-    expect(rules.map((r) => r.id)).toEqual(Array.from({ length: 21 }, (_, i) => `NP${String(i + 1).padStart(3, '0')}`));
-    expect(new Set(rules.map((r) => r.rule)).size).toBe(21);
+    expect(rules.map((r) => r.id)).toEqual(Array.from({ length: 24 }, (_, i) => `NP${String(i + 1).padStart(3, '0')}`));
+    expect(new Set(rules.map((r) => r.rule)).size).toBe(24);
     for (const r of rules) expect(r.summary.length * r.fix.length).toBeGreaterThan(0);
+  });
+
+  test('the README\'s findings table is NetworkPolicyFindings.rules(), row for row', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const table = readme.split('\n').filter((line) => /^\| NP\d{3} \|/.test(line));
+    expect(table).toEqual(NetworkPolicyFindings.rules().map((r) => `| ${r.id} | \`${r.rule}\` | ${r.severity} | ${r.summary} | ${r.fix} |`));
   });
 
   test('NetworkPolicyFindings.ofManifests sorts errors first and validates policies', () => {
