@@ -108,7 +108,8 @@ function couldBothMatch(context: FindingContext, engine: MatrixEngine, direction
   both.forEach((s) => {
     if (found !== undefined) return;
     for (let peer = 0; peer < engine.classCount && found === undefined; peer++) {
-      const ports = (t: ClusterTierPolicy): PortSet => t.rules.reduce((set, rule) => set.union(matchedPorts(engine, rule, direction, s, peer)), PortSet.NONE);
+      const ports = (t: ClusterTierPolicy): PortSet => t.rules
+        .reduce((set, rule) => set.union(matchedPorts(engine, rule, direction, s, peer)), PortSet.NONE);
       if (ports(tp).intersect(ports(tq)).isEmpty()) continue;
       const subject = engine.representative(s).id;
       const other = engine.representative(peer).id;

@@ -1,4 +1,4 @@
-import * as fs from 'fs';
+import { readFileSync } from 'fs';
 import * as path from 'path';
 import { ClusterModel, LoadedObject } from '../../src/analyzer/cluster-model';
 import { FindingOptions, FindingSeverity, NetworkPolicyFindings } from '../../src/findings';
@@ -346,7 +346,7 @@ describe('rule selection and the public API', () => {
   });
 
   test('the README\'s findings table is NetworkPolicyFindings.rules(), row for row', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
     const table = readme.split('\n').filter((line) => /^\| NP\d{3} \|/.test(line));
     expect(table).toEqual(NetworkPolicyFindings.rules().map((r) => `| ${r.id} | \`${r.rule}\` | ${r.severity} | ${r.summary} | ${r.fix} |`));
   });
