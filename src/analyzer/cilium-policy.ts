@@ -48,6 +48,20 @@ export type CiliumPeerModel =
   /** A peer the analyzer does not model (reported): it matches nothing. */
   | { readonly kind: 'unmodelled'; readonly text: string };
 
+/**
+ * A `toPorts` entry with a DNS rule (`rules.dns`): Cilium's DNS proxy sees the lookups on its ports
+ * and lets through those its names and patterns match. `toFQDNs` learns addresses only from
+ * lookups the proxy sees.
+ * @internal
+ */
+export interface CiliumDnsRuleModel {
+  readonly ports: readonly PortRuleModel[];
+  /** `matchName` entries, normalized. */
+  readonly names: readonly string[];
+  /** `matchPattern` entries, normalized. */
+  readonly patterns: readonly string[];
+}
+
 /** A rule of a Cilium policy. @internal */
 export interface CiliumRuleModel {
   readonly action: 'Allow' | 'Deny';
@@ -57,6 +71,8 @@ export interface CiliumRuleModel {
   readonly matchesNothing: boolean;
   /** Its ports; empty: every port. */
   readonly ports: readonly PortRuleModel[];
+  /** Its `toPorts` entries with DNS rules. */
+  readonly dnsRules: readonly CiliumDnsRuleModel[];
   /** Where the rule is in the object, e.g. `spec.egressDeny[0]`. */
   readonly path: string;
   /** Index in its list. */
@@ -197,13 +213,14 @@ function readRule(context: ReadContext, list: string, path: string, index: numbe
     hasL3 = true;
     value.forEach((entry: any, i: number) => peers.push(readPeer(context, field, `${path}.${field}[${i}]`, entry)));
   }
-  const ports = readPorts(context, `${path}.toPorts`, raw.toPorts);
+  const { ports, dnsRules } = readPorts(context, `${path}.toPorts`, raw.toPorts);
   const hasL4 = Array.isArray(raw.toPorts) && raw.toPorts.length > 0;
   return {
     action: list.endsWith('Deny') ? 'Deny' : 'Allow',
     peers,
     matchesNothing: !hasL3 && !hasL4,
     ports,
+    dnsRules,
     path,
     index,
   };
@@ -260,10 +277,12 @@ function readBlock(context: ReadContext, path: string, cidrText: any, exceptText
   return { cidr: parse(cidrText), except: exceptText.map(parse) };
 }
 
-function readPorts(context: ReadContext, path: string, raw: any): PortRuleModel[] {
-  if (!Array.isArray(raw)) return [];
+function readPorts(context: ReadContext, path: string, raw: any): { ports: PortRuleModel[]; dnsRules: CiliumDnsRuleModel[] } {
   const out: PortRuleModel[] = [];
+  const dnsRules: CiliumDnsRuleModel[] = [];
+  if (!Array.isArray(raw)) return { ports: out, dnsRules };
   raw.forEach((portRule: any, i: number) => {
+    const entryPorts: PortRuleModel[] = [];
     for (const key of Object.keys(portRule ?? {})) {
       if (key === 'ports') continue;
       if (key === 'rules') {
@@ -284,13 +303,19 @@ function readPorts(context: ReadContext, path: string, raw: any): PortRuleModel[
       const text = port.port === undefined || port.port === null ? '0' : String(port.port);
       const number = /^\d+$/.test(text) ? Number(text) : undefined;
       for (const p of protocols) {
-        if (number === 0) out.push({ protocol: p });
-        else if (number !== undefined) out.push({ protocol: p, port: number, ...(port.endPort ? { endPort: Number(port.endPort) } : {}) });
-        else out.push({ protocol: p, port: text });
+        if (number === 0) entryPorts.push({ protocol: p });
+        else if (number !== undefined) entryPorts.push({ protocol: p, port: number, ...(port.endPort ? { endPort: Number(port.endPort) } : {}) });
+        else entryPorts.push({ protocol: p, port: text });
       }
     }
+    out.push(...entryPorts);
+    const dns = portRule?.rules?.dns;
+    if (Array.isArray(dns)) {
+      const texts = (field: string): string[] => dns.filter((d: any) => typeof d?.[field] === 'string').map((d: any) => normalizeDnsName(d[field]));
+      dnsRules.push({ ports: entryPorts, names: texts('matchName'), patterns: texts('matchPattern') });
+    }
   });
-  return out;
+  return { ports: out, dnsRules };
 }
 
 /**

@@ -39,7 +39,7 @@ Commands:
            that has it, else the addresses outside the cluster that hold it.
   analyze  PATH... [--output text|json|markdown|mermaid|dot|sarif|proof] [--fail-on error|warning|info|never] [--invariants FILE]
            Every pod's isolation, the allowed flows (between pods, and with the addresses
-           outside the cluster) and the guardrails' findings (NP001-NP024), or a picture of them.
+           outside the cluster) and the guardrails' findings (NP001-NP027), or a picture of them.
   exposure PATH... [--output text|json|markdown] [--fail-on-flagged]
            Per workload, who may connect to it and where it may connect (every pod of namespace
            X, every namespace, the internet) across every tier of policies; flags workloads open
@@ -86,7 +86,7 @@ ${STRICT_HELP}`,
 Reports every pod's ingress/egress isolation, the flows allowed between different pods and
 between pods and the addresses outside the cluster (external nodes: the address space split by
 every CIDR the policies mention, e.g. '0.0.0.0/0 except 10.0.0.0/8'), with their ports, and the
-guardrails' findings (NP001-NP024, each with the objects involved and the fix).
+guardrails' findings (NP001-NP027, each with the objects involved and the fix).
   --output F          text (default), json, markdown (isolation table, flow matrix, diagram,
                       findings, suppressions), mermaid (flowchart), dot (Graphviz) or sarif
                       (the findings as SARIF 2.1.0, for GitHub code scanning: each at the

@@ -1,7 +1,7 @@
 import { FindingSeverity } from './finding';
-import { FindingContext, FindingDraft, FindingRuleDefinition } from './finding-context';
+import { FindingContext, FindingDraft, FindingRuleDefinition, objectWhere } from './finding-context';
 import { BitSet } from '../analyzer/bitset';
-import { Direction, describeLocation } from '../analyzer/cluster-model';
+import { Direction } from '../analyzer/cluster-model';
 import { ClusterPolicyLayer, ClusterTierPolicy } from '../analyzer/cluster-policy-layer';
 import { ClusterPolicyModel } from '../analyzer/cluster-policy-model';
 import { selectorKey } from '../analyzer/label-matcher';
@@ -32,8 +32,7 @@ function clusterPolicies(context: FindingContext, direction: Direction): Cluster
 
 /** `ClusterNetworkPolicy 'tenants' (policies.yaml, document 2)`. */
 function where(policy: ClusterPolicyModel): string {
-  const source = describeLocation(policy.source);
-  return `${policy.kind} '${policy.name}'${source && policy.source?.file !== undefined ? ` (${source})` : ''}`;
+  return objectWhere(policy.kind, policy.name, policy.source);
 }
 
 /** `spec.ingress[1] 'same-tenant' (Pass)`. */

@@ -1,6 +1,6 @@
 import { Finding, FindingRuleInfo } from './finding';
 import { FindingOptions } from './finding-options';
-import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, RuleModel, describeLocation } from '../analyzer/cluster-model';
+import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, RuleModel, SourceRef, describeLocation } from '../analyzer/cluster-model';
 import { MatrixEngine } from '../analyzer/matrix-engine';
 import { ParsedCidr, parseCidr } from '../vocabulary/k8s-rules';
 
@@ -112,10 +112,15 @@ export function policyObject(policy: PolicyModel): string {
   return `NetworkPolicy ${policy.id}`;
 }
 
-/** `NetworkPolicy shop/db (db.yaml, document 2)`, for messages. @internal */
+/** `NetworkPolicy 'shop/db' (db.yaml, document 2)`, for messages. @internal */
 export function policyWhere(policy: PolicyModel): string {
-  const source = describeLocation(policy.source);
-  return `NetworkPolicy '${policy.id}'${source && policy.source?.file !== undefined ? ` (${source})` : ''}`;
+  return objectWhere('NetworkPolicy', policy.id, policy.source);
+}
+
+/** `Kind 'name' (file, document N)` (the file when known), for messages. @internal */
+export function objectWhere(kind: string, name: string, source: SourceRef | undefined): string {
+  const location = describeLocation(source);
+  return `${kind} '${name}'${location && source?.file !== undefined ? ` (${location})` : ''}`;
 }
 
 /** `spec.ingress[0].from[1]` or `spec.egress[2]`. @internal */

@@ -6,12 +6,15 @@ import { DNS_RULES } from './dns-findings';
 import { Finding } from './finding';
 import { FindingRuleDefinition, buildFindingContext, toFindings } from './finding-context';
 import { FindingOptions } from './finding-options';
+import { FQDN_RULES } from './fqdn-findings';
 import { IP_BLOCK_RULES } from './ip-block-findings';
+import { METADATA_ENDPOINT_RULES } from './metadata-endpoint-findings';
 import { PEER_RULES } from './peer-findings';
 import { POLICY_TYPE_RULES } from './policy-type-findings';
 import { PORT_RULES } from './port-findings';
 import { SELECTOR_RULES } from './selector-findings';
 import { UNMODELLED_RULES } from './unmodelled-findings';
+import { WEBHOOK_RULES } from './webhook-findings';
 import { ClusterModel } from '../analyzer/cluster-model';
 
 /** Every finding rule, in id order. @internal */
@@ -27,6 +30,9 @@ export const FINDING_RULES: readonly FindingRuleDefinition[] = [
   ...ASYMMETRY_RULES,
   ...UNMODELLED_RULES,
   ...CLUSTER_TIER_RULES,
+  ...WEBHOOK_RULES,
+  ...METADATA_ENDPOINT_RULES,
+  ...FQDN_RULES,
 ];
 
 /** The rule with this id or name, if any. @internal */

@@ -12,7 +12,9 @@ import { checkObjects } from '../analyzer/manifest-loader';
  * peers wider than they look, ipBlocks over the cluster's ranges, ports some CNIs ignore, flows
  * allowed at one side only, policy objects the analyzer does not model (NP021), and cluster-tier
  * policies whose order surprises: equal priorities, rules that never decide, Pass rules no
- * NetworkPolicy picks up (NP022-NP024). See `NetworkPolicyFindings.rules()` for the full list.
+ * NetworkPolicy picks up (NP022-NP024), admission webhooks the API server cannot reach (NP025),
+ * egress that keeps the cloud metadata endpoint (NP026) and Cilium DNS names without the DNS rule
+ * they need (NP027). See `NetworkPolicyFindings.rules()` for the full list.
  *
  * @example
  * const findings = NetworkPolicyFindings.ofChart(chart, { podCidrs: ['10.244.0.0/16'] });
@@ -28,8 +30,9 @@ export class NetworkPolicyFindings {
 
   /**
    * Findings for Kubernetes objects (parsed YAML or JSON).
-   * @param objects Namespaces, Pods, workloads and NetworkPolicies; policy kinds the analyzer does
-   *   not model are reported (NP021), other kinds are ignored
+   * @param objects Namespaces, Pods, workloads and policies (NetworkPolicy, the cluster tiers,
+   *   Cilium), plus Services and Validating/MutatingWebhookConfigurations for NP025; policy kinds
+   *   the analyzer does not model are reported (NP021), other kinds are ignored
    * @param options cluster facts and the rules to run
    */
   public static ofManifests(objects: any[], options?: FindingOptions): Finding[] {

@@ -66,11 +66,12 @@ export interface NetworkPolicyGuardrailsProps extends FindingOptions {
 
 /**
  * Runs the NetworkPolicy guardrails over every chart of the app when it synthesizes: the findings
- * NP001-NP024 (pods no policy isolates, namespaces without a default deny, selectors that match
+ * NP001-NP027 (pods no policy isolates, namespaces without a default deny, selectors that match
  * nothing, egress that blocks DNS, ignored rules, peers wider than they look, ipBlocks over the
  * cluster's ranges, ports some CNIs ignore, flows allowed at one side only, policy objects the
- * analyzer does not model, such as a Calico GlobalNetworkPolicy in a chart, and cluster-tier
- * rules whose order surprises). Findings at or above `failOn`
+ * analyzer does not model, such as a Calico GlobalNetworkPolicy in a chart, cluster-tier rules
+ * whose order surprises, admission webhooks the API server cannot reach, egress that keeps the
+ * cloud metadata endpoint, and Cilium DNS names without the DNS rule they need). Findings at or above `failOn`
  * fail synth with the objects involved and the fix; those at or above `warnOn` are printed, each once
  * per synth. A finding the team accepts is suppressed with a recorded reason, which the report lists.
  * The coverage findings (NP001-NP004) are about the namespaces the app owns, unless

@@ -87,6 +87,26 @@ describe('cdk8s-netpol explain', () => {
     expect(inbound.ingress.nearestMiss.reasons).toEqual(['no peer matches the source: a pod or namespace selector matches pods only, and 10.0.0.0/8 is outside the cluster']);
   });
 
+  test('--to takes a DNS name a Cilium toFQDNs peer names: the named external node', async () => {
+    const fqdn = path.join(fixtures, 'fqdn');
+    const allowed = await run('explain', fqdn, '--from', 'web', '--to', 'api.stripe.com', '--port', '443');
+    expect(allowed).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        'ALLOWED: shop/web -> api.stripe.com on 443/TCP',
+        '  ok   egress of shop/web: NetworkPolicy tier: isolated by CiliumNetworkPolicy shop/web; allowed by CiliumNetworkPolicy shop/web egress[1]',
+        '  ok   ingress of api.stripe.com: outside the cluster, where no policy is enforced, so everything is allowed',
+        '',
+      ].join('\n'),
+    });
+    const denied = await run('explain', fqdn, '--from', 'web', '--to', 'api.stripe.com', '--port', '80', '--output', 'json');
+    const e = JSON.parse(denied.out);
+    expect(e).toMatchObject({ from: 'shop/web', to: 'api.stripe.com', toExternal: true, allowed: false });
+    expect(e.egress.nearestMiss).toMatchObject({ object: 'CiliumNetworkPolicy shop/web', ruleIndex: 1, reasons: ["wrong port: 80/TCP is not among the rule's ports: 443/TCP"] });
+    expect((await run('explain', fqdn, '--from', 'web', '--to', 'api.stripe.com', '--port', '443', '--expect', 'deny')).code).toBe(1);
+  });
+
   test('--port takes a container port\'s name, resolved on the destination pod', async () => {
     const { code, out } = await run('explain', shop, '--from', 'web', '--to', 'api', '--port', 'metrics');
     expect(code).toBe(0);

@@ -1,19 +1,11 @@
-import { ClusterModel, LoadedObject } from '../../src/analyzer/cluster-model';
+import { findings, run } from './run-rules';
 import { FindingSeverity } from '../../src/findings';
-import { analyzeFindings } from '../../src/findings/finding-rules';
 import { namespace, pod, policy } from '../analyzer/helpers';
 
 /**
  * NP022-NP024: the cluster tiers' order (priority, then written order, first match decides) and
  * Pass, over two tenants and a monitoring namespace.
  */
-
-function findings(rules: string[], objects: any[]) {
-  const loaded: LoadedObject[] = objects.map((object, item) => ({ object, item }));
-  return analyzeFindings(ClusterModel.fromObjects(loaded), { rules }, objects);
-}
-
-const run = (rules: string[], objects: any[]): string[] => findings(rules, objects).map((f) => `${f.id} ${f.subject}`);
 
 function cnp(name: string, tier: 'Admin' | 'Baseline', priority: number, spec: any): any {
   return { apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name }, spec: { tier, priority, subject: { namespaces: {} }, ...spec } };

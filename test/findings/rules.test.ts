@@ -1,19 +1,10 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
+import { findings, run } from './run-rules';
 import { ClusterModel, LoadedObject } from '../../src/analyzer/cluster-model';
-import { FindingOptions, FindingSeverity, NetworkPolicyFindings } from '../../src/findings';
+import { FindingSeverity, NetworkPolicyFindings } from '../../src/findings';
 import { analyzeFindings } from '../../src/findings/finding-rules';
 import { namespace, pod, policy } from '../analyzer/helpers';
-
-/** Runs one rule (or a few) over objects: `ID subject` for each finding. */
-function run(rules: string[], objects: any[], options: FindingOptions = {}): string[] {
-  return findings(rules, objects, options).map((f) => `${f.id} ${f.subject}`);
-}
-
-function findings(rules: string[], objects: any[], options: FindingOptions = {}) {
-  const loaded: LoadedObject[] = objects.map((object, item) => ({ object, item }));
-  return analyzeFindings(ClusterModel.fromObjects(loaded), { ...options, rules }, objects);
-}
 
 const web = pod('shop', 'web', { labels: { app: 'web' }, ports: [{ name: 'http', containerPort: 8080 }] });
 const api = pod('shop', 'api', { labels: { app: 'api' }, ports: [{ name: 'http', containerPort: 9000 }] });
@@ -338,10 +329,10 @@ describe('rule selection and the public API', () => {
     expect(() => run(['NP999'], objects)).toThrow(/^FindingOptions.rules: no finding rule 'NP999'. Known rules: NP001 \(pod-without-ingress-policy\), /);
   });
 
-  test('NetworkPolicyFindings.rules() lists twenty-four rules with unique ids and names', () => {
+  test('NetworkPolicyFindings.rules() lists twenty-seven rules with unique ids and names', () => {
     const rules = NetworkPolicyFindings.rules();
-    expect(rules.map((r) => r.id)).toEqual(Array.from({ length: 24 }, (_, i) => `NP${String(i + 1).padStart(3, '0')}`));
-    expect(new Set(rules.map((r) => r.rule)).size).toBe(24);
+    expect(rules.map((r) => r.id)).toEqual(Array.from({ length: 27 }, (_, i) => `NP${String(i + 1).padStart(3, '0')}`));
+    expect(new Set(rules.map((r) => r.rule)).size).toBe(27);
     for (const r of rules) expect(r.summary.length * r.fix.length).toBeGreaterThan(0);
   });
 
