@@ -7,6 +7,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { Invariant, NetworkPolicyInvariants, Peer } from 'cdk8s-netpol';
 import { StandardService } from './standard-service';
 
 export class PlatformChart extends Chart {
@@ -20,6 +21,13 @@ export class PlatformChart extends Chart {
     const inventory = new StandardService(this, 'inventory', { namespace, image: 'ghcr.io/example/inventory:2.0', port: 9000 });
     web.calls(orders);
     orders.calls(inventory);
+
+    // The team's own promise, beside those each StandardService declares; checked at every synth.
+    new NetworkPolicyInvariants(this, 'invariants', {
+      invariants: [
+        Invariant.neverAllowed({ name: 'web never calls inventory directly', from: [Peer.workload(web.workload)], to: [Peer.workload(inventory.workload)] }),
+      ],
+    });
   }
 }
 
@@ -29,4 +37,9 @@ export function build(app: App = new App()): App {
   return app;
 }
 
-if (require.main === module) build().synth();
+if (require.main === module) {
+  const app = build();
+  app.synth();
+  // The flows and invariants of the app, for `cdk8s-netpol analyze dist/ --invariants dist/invariants/app.yaml`.
+  NetworkPolicyInvariants.writeFile(app);
+}

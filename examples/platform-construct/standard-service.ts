@@ -4,7 +4,7 @@
  */
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AllowFrom, AllowTo, DefaultDeny, Peer, Port, Workload } from 'cdk8s-netpol';
+import { AllowFrom, AllowTo, DefaultDeny, Invariant, NetworkPolicyInvariants, Peer, Port, Workload } from 'cdk8s-netpol';
 
 /** Properties of a {@link StandardService}. */
 export interface StandardServiceProps {
@@ -55,15 +55,24 @@ export class StandardService extends Construct {
     deployment.exposeViaService({ name: id, ports: [{ port: this.port, targetPort: this.port }] });
     this.workload = Workload.of(deployment);
 
+    const [monitoring, ingress] = [Peer.namespace(props.monitoringNamespace ?? 'monitoring'), Peer.namespace(props.ingressNamespace ?? 'ingress-nginx')];
     new DefaultDeny(this, 'Isolated', { workload: this.workload });
-    new AllowFrom(this, 'Scraped', {
-      to: this.workload,
-      from: [Peer.namespace(props.monitoringNamespace ?? 'monitoring')],
-      ports: [Port.named('metrics')],
-    });
+    new AllowFrom(this, 'Scraped', { to: this.workload, from: [monitoring], ports: [Port.named('metrics')] });
     if (props.public) {
-      new AllowFrom(this, 'Public', { to: this.workload, from: [Peer.namespace(props.ingressNamespace ?? 'ingress-nginx')], ports: [Port.tcp(this.port)] });
+      new AllowFrom(this, 'Public', { to: this.workload, from: [ingress], ports: [Port.tcp(this.port)] });
     }
+
+    // What the service promises, checked at every synth of any app that uses it: nothing reaches it but
+    // the flows declared for it (whichever construct declares them), monitoring keeps scraping it, and
+    // a service that is not public is never reached from the ingress controller.
+    const self = Peer.workload(this.workload);
+    new NetworkPolicyInvariants(this, 'Invariants', {
+      invariants: [
+        Invariant.neverAllowed({ name: `nothing reaches ${id} but the flows declared for it`, to: [self], exceptDeclaredFlows: true }),
+        Invariant.alwaysAllowed({ name: `monitoring scrapes ${id}`, from: [monitoring], to: [self], ports: [Port.named('metrics')] }),
+        ...(props.public ? [] : [Invariant.neverAllowed({ name: `${id} is not reachable from the ingress controller`, from: [ingress], to: [self] })]),
+      ],
+    });
   }
 
   /**

@@ -12,15 +12,30 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ThreeTierApp, Workload, ZeroTrustNamespace } from 'cdk8s-netpol';
+import { Invariant, NetworkPolicyInvariants, Peer, Port, ThreeTierApp, Workload, ZeroTrustNamespace } from 'cdk8s-netpol';
 
 export class ThreeTierChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new ThreeTierApp(this, 'shop', {
+    const shop = new ThreeTierApp(this, 'shop', {
       frontend: this.tier('frontend', 'nginx:1.27', 80),
       backend: this.tier('backend', 'ghcr.io/example/shop-api:1.0', 8080),
       database: this.tier('database', 'postgres:16', 5432),
+    });
+
+    // What this app promises beyond what ThreeTierApp and ZeroTrustNamespace declare: checked at every
+    // synth, which fails while one does not hold.
+    const tiers = [shop.frontend, shop.backend, shop.database].map((tier) => Peer.workload(tier));
+    new NetworkPolicyInvariants(this, 'invariants', {
+      invariants: [
+        Invariant.alwaysAllowed({
+          name: 'the ingress controller reaches the frontend on 80 and 443',
+          from: [Peer.namespace('ingress-nginx')],
+          to: [Peer.workload(shop.frontend)],
+          ports: [Port.HTTP, Port.HTTPS],
+        }),
+        Invariant.neverAllowed({ name: 'no address outside the cluster reaches a tier', from: [Peer.anyIpv4(), Peer.anyIpv6()], to: tiers }),
+      ],
     });
   }
 
@@ -43,4 +58,9 @@ export function build(app: App = new App()): App {
   return app;
 }
 
-if (require.main === module) build().synth();
+if (require.main === module) {
+  const app = build();
+  app.synth();
+  // The flows and invariants of the app, for `cdk8s-netpol analyze dist/ --invariants dist/invariants/app.yaml`.
+  NetworkPolicyInvariants.writeFile(app);
+}

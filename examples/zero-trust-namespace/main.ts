@@ -1,14 +1,15 @@
 /**
  * Two teams, each in a locked-down namespace (default deny both ways, DNS kept, traffic within the
  * namespace allowed), one flow between them (team-a's web calls team-b's api on 8080), and
- * Prometheus in the monitoring namespace scraping both teams' `metrics` container ports.
+ * Prometheus in the monitoring namespace scraping both teams' `metrics` container ports and
+ * answering queries from its own namespace only.
  *
  * Synthesize with `npx cdk8s synth` in this folder (manifests in dist/).
  */
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { OwnedNamespaces, Peer, Port, Workload, ZeroTrustNamespace } from 'cdk8s-netpol';
+import { AllowFrom, Invariant, NetworkPolicyInvariants, OwnedNamespaces, Peer, Port, Workload, ZeroTrustNamespace } from 'cdk8s-netpol';
 
 const HTTP: kplus.ContainerPort = { number: 8080, name: 'http' };
 const METRICS: kplus.ContainerPort = { number: 9090, name: 'metrics' };
@@ -37,6 +38,28 @@ export class ZeroTrustChart extends Chart {
     for (const team of [teamA, teamB]) {
       team.allowFrom(Peer.workload(prometheus), [Port.named('metrics')]);
     }
+    // and answers queries (Grafana's, say) from its own namespace only, on its port named 'web'.
+    new AllowFrom(this, 'prometheus-queries', { to: prometheus, from: [Peer.namespace('monitoring')], ports: [Port.named('web')] });
+
+    // What the teams promise each other, checked at every synth (each ZeroTrustNamespace adds that
+    // nothing but the declared flows enters or leaves its namespace).
+    new NetworkPolicyInvariants(this, 'invariants', {
+      invariants: [
+        Invariant.neverAllowed({
+          name: 'of team-a, only web reaches team-b, and only api on 8080',
+          from: [Peer.namespace('team-a')],
+          to: [Peer.namespace('team-b')],
+          except: [{ from: [Peer.workload(web)], to: [Peer.workload(api)], ports: [Port.tcp(8080)] }],
+        }),
+        Invariant.neverAllowed({ name: 'team-b never reaches team-a', from: [Peer.namespace('team-b')], to: [Peer.namespace('team-a')] }),
+        Invariant.alwaysAllowed({
+          name: 'prometheus scrapes web and api on their metrics ports',
+          from: [Peer.workload(prometheus)],
+          to: [Peer.workload(web), Peer.workload(api)],
+          ports: [Port.named('metrics')],
+        }),
+      ],
+    });
   }
 
   /** A Deployment named `name` in `namespace`. */
@@ -51,4 +74,9 @@ export function build(app: App = new App()): App {
   return app;
 }
 
-if (require.main === module) build().synth();
+if (require.main === module) {
+  const app = build();
+  app.synth();
+  // The flows and invariants of the app, for `cdk8s-netpol analyze dist/ --invariants dist/invariants/app.yaml`.
+  NetworkPolicyInvariants.writeFile(app);
+}

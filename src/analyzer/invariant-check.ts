@@ -97,7 +97,7 @@ export function allVerdicts(verdict: InvariantsVerdict): InvariantResult[] {
 export function checkInvariantsFile(objects: readonly LoadedObject[], file: InvariantsFileSpec,
   pods: readonly PodDeclaration[] = []): InvariantsVerdict {
   const flows: InvariantSpec[] = (file.flows ?? []).map((f) => ({
-    name: `declared flow ${f.from!.map(describeEndpoint).join(', ')} -> ${f.to!.map(describeEndpoint).join(', ')} on ${describePorts(f.ports)}`,
+    name: `declared flow ${describeFlow(f)}`,
     allowed: 'always',
     from: f.from,
     to: f.to,
@@ -132,7 +132,19 @@ export function describeEndpoint(spec: EndpointSpec): string {
   return podText ? `${spec.namespace}/${podText}` : `every pod of ${spec.namespace}`;
 }
 
-/** `TCP 80, 443` style for a flow's ports: `all ports` when none are listed. */
+/** `shop/app=web -> shop/app=api on 8080/TCP`: a flow, its endpoints described by `describe`. @internal */
+export function describeFlow(flow: FlowSpec, describe: (spec: EndpointSpec) => string = describeEndpoint): string {
+  const side = (specs?: EndpointSpec[]): string => (specs ? specs.map(describe).join(', ') : 'anything');
+  return `${side(flow.from)} -> ${side(flow.to)} on ${describePorts(flow.ports)}`;
+}
+
+/** The ids of the pods (and workload rows) of the manifests an endpoint spec selects. @internal */
+export function selectedPods(reach: Reachability, spec: EndpointSpec): string[] {
+  const matcher = readEndpoint(spec);
+  return reach._model.pods.filter((pod) => endpointMatches(reach, matcher, pod)).map((pod) => pod.id);
+}
+
+/** `80/TCP, 443/TCP` style for a flow's ports: `all ports` when none are listed. */
 function describePorts(ports: FlowSpec['ports']): string {
   if (!ports || ports.length === 0) return 'all ports';
   return ports.map((p) => `${p.port === undefined ? 'all' : p.port}${p.endPort !== undefined ? `-${p.endPort}` : ''}/${p.protocol ?? 'TCP'}`).join(', ');

@@ -66,7 +66,7 @@ export function runAnalyze(args: ParsedArgs, io: CommandIo): number {
   const markdown = (): string => renderMarkdownReport({ graph: flowGraph(), findings: active, suppressed, suppressions, draw })
     + (invariants ? `\n${renderInvariantsMarkdown(invariants)}` : '');
   if (output === 'proof') {
-    io.out(formatProof(verdict!, file!.namespaces ?? [], buildAnalysisReport(reach, flowGraph()), reach));
+    io.out(formatProof(verdict!, file!, buildAnalysisReport(reach, flowGraph()), reach));
   } else if (output === 'json') {
     const accepted = suppressed.map((s) => ({ ...s.finding, reason: s.suppression.reason }));
     const report = { ...buildAnalysisReport(reach, flowGraph()), findings: active, suppressed: accepted };

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { ParsedArgs, UsageError } from './cli-args';
 import { StrictInputError } from './input-notices';
 import { LoadedObject } from '../analyzer/cluster-model';
@@ -6,7 +7,9 @@ import { STDIN_PATH, loadManifestFiles } from '../analyzer/manifest-loader';
 /**
  * How every command reads its PATHs: files, directories (recursively) and `-` for standard input.
  * A file found in a directory that holds no Kubernetes object (a saved JSON result, a Helm values
- * file) is skipped with a warning naming it, or is an input error under `--strict`.
+ * file) is skipped with a warning naming it, or is an input error under `--strict`; the file of
+ * `--invariants` is skipped without a word (`NetworkPolicyInvariants.writeFile` puts it beside the
+ * manifests, in `dist/invariants/`).
  */
 
 /** Where a command reads and warns. @internal */
@@ -24,9 +27,11 @@ export interface InputIo {
 export function readManifests(command: string, paths: readonly string[], args: ParsedArgs, io: InputIo): LoadedObject[] {
   if (paths.filter((p) => p === STDIN_PATH).length > 1) throw new UsageError(`'${STDIN_PATH}' (standard input) can be given once`);
   const strict = args.flags.has('strict');
+  const invariants = args.options.get('invariants');
   return loadManifestFiles(paths, {
     readStdin: io.stdin,
     onSkippedFile: ({ file, reason }) => {
+      if (invariants !== undefined && path.resolve(file) === path.resolve(invariants)) return;
       if (strict) throw new StrictInputError(`--strict: ${file} is not a manifest: ${reason}`);
       io.err(`cdk8s-netpol ${command}: warning: skipped ${file}: ${reason}\n`);
     },

@@ -1,26 +1,39 @@
 import { AnalysisReport } from './analysis-report';
 import { Reachability } from '../analyzer';
-import { InvariantResult, InvariantsVerdict, describeViolatedInvariant } from '../analyzer/invariant-check';
+import { InvariantResult, InvariantsVerdict, describeEndpoint, describeFlow, describeViolatedInvariant, selectedPods } from '../analyzer/invariant-check';
 import { PortSet } from '../analyzer/port-range-set';
 import { invariantsHeadline } from '../reports/invariant-report';
+import { EndpointSpec, InvariantsFileSpec } from '../vocabulary/invariant';
 
 /**
  * `analyze --invariants FILE --output proof`: what the file declares (flows, invariants), the
  * verdict on each (declared flows allowed, invariants held, undeclared flows between the app's
  * pods, DNS kept), then the allowed flows that some policy of some tier restricts; the pods no
- * policy of any tier applies to are named once instead of listing every flow among them.
+ * policy of any tier applies to are named once instead of listing every flow among them. A
+ * declared flow's side that selects some pods by label is named by the pods (workload rows) of the
+ * manifests it selects.
  */
+
+/** Sides that select more pods than this are described by their selector. */
+const MAX_NAMED_PODS = 3;
 
 /** The kube-dns pods DNS is checked against (the cluster DNS every construct defaults to). */
 const DNS_LABEL = 'k8s-app';
 const DNS_VALUE = 'kube-dns';
 
 /** Renders the proof. @internal */
-export function formatProof(verdict: InvariantsVerdict, namespaces: readonly string[], report: AnalysisReport, reach: Reachability): string {
+export function formatProof(verdict: InvariantsVerdict, file: InvariantsFileSpec, report: AnalysisReport, reach: Reachability): string {
+  const namespaces = file.namespaces ?? [];
   const lines: string[] = [];
   const by = (r: InvariantResult): string => (r.declaredBy ? `  [${r.declaredBy}]` : '');
+  const describe = (spec: EndpointSpec): string => {
+    const selector = spec.podSelector;
+    const labelled = selector && (Object.keys(selector.matchLabels ?? {}).length > 0 || selector.matchExpressions?.length > 0);
+    const pods = labelled ? selectedPods(reach, spec) : [];
+    return pods.length > 0 && pods.length <= MAX_NAMED_PODS ? pods.join(', ') : describeEndpoint(spec);
+  };
   lines.push('Declares:');
-  lines.push(`  flows: ${verdict.flows.length}`, ...verdict.flows.map((r) => `    ${r.name.replace(/^declared flow /, '')}${by(r)}`));
+  lines.push(`  flows: ${verdict.flows.length}`, ...(file.flows ?? []).map((flow, i) => `    ${describeFlow(flow, describe)}${by(verdict.flows[i])}`));
   lines.push(`  invariants: ${verdict.invariants.length}`, ...verdict.invariants.map((r) => `    ${r.allowed} allowed: ${r.name}${by(r)}`));
   lines.push('', 'Result:');
   const held = (list: InvariantResult[]): number => list.filter((r) => r.held).length;

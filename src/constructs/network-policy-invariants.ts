@@ -1,4 +1,6 @@
-import { ApiObject } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { dump } from 'js-yaml';
 import { PolicyRegistry } from './policy-registry';
@@ -11,6 +13,9 @@ import { EndpointSpec, FlowSpec, Invariant, InvariantSpec } from '../vocabulary/
  * @internal
  */
 export type InvariantChecker = (root: IConstruct, objects: any[], invariants: InvariantSpec[]) => (string | undefined)[];
+
+/** Where `NetworkPolicyInvariants.writeFile` writes in the app's outdir. @internal */
+export const INVARIANTS_FILE = path.join('invariants', 'app.yaml');
 
 /**
  * Properties of {@link NetworkPolicyInvariants}.
@@ -64,6 +69,20 @@ export class NetworkPolicyInvariants extends Construct {
     const flows = PolicyRegistry.of(scope).declaredFlows().map((f) => ({ ...f.flow, declaredBy: f.declaredBy }));
     const content = { namespaces, flows, invariants: NetworkPolicyInvariants._specs(scope) };
     return `# cdk8s-netpol invariants (check with: cdk8s-netpol analyze MANIFESTS --invariants FILE)\n${dump(content, { noRefs: true, lineWidth: -1 })}`;
+  }
+
+  /**
+   * Writes the app's invariants file (see `toYaml`) to `invariants/app.yaml` in the app's outdir,
+   * beside the manifests (in a folder, which `kubectl apply -f dist/` does not read), for a pipeline
+   * to run `cdk8s-netpol analyze dist/ --invariants dist/invariants/app.yaml` on what it deploys.
+   * @param app the app, after its constructs are added
+   * @returns the path of the file
+   */
+  public static writeFile(app: App): string {
+    const file = path.join(app.outdir, INVARIANTS_FILE);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, NetworkPolicyInvariants.toYaml(app));
+    return file;
   }
 
   /** Every invariant of the app of `scope`, in the file format. @internal */

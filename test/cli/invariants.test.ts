@@ -85,8 +85,8 @@ describe('cdk8s-netpol analyze --invariants', () => {
       expect(proof.out).toBe([
         'Declares:',
         '  flows: 2',
-        '    shop/app=web -> shop/app=api on http/TCP  [shop/web-to-api]',
-        '    shop/app=api -> shop/app=db on 5432/TCP',
+        '    shop/web -> shop/api on http/TCP  [shop/web-to-api]',
+        '    shop/api -> shop/db on 5432/TCP',
         '  invariants: 1',
         '    never allowed: web never reaches the database',
         '',

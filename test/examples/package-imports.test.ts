@@ -34,6 +34,7 @@ describe('examples import cdk8s-netpol by its package name', () => {
     expect(files.filter((f) => imports(f).includes('cdk8s-netpol')).sort()).toEqual([
       path.join('cluster-guardrails', 'main.ts'),
       path.join('e-commerce', 'main.ts'),
+      path.join('platform-construct', 'main.ts'),
       path.join('platform-construct', 'standard-service.ts'),
       path.join('three-tier', 'main.ts'),
       path.join('zero-trust-namespace', 'main.ts'),

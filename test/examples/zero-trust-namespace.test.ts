@@ -12,7 +12,7 @@ describe('examples/zero-trust-namespace', () => {
     expect(policiesYaml(manifests)).toMatchSnapshot();
   });
 
-  test('teams locked down but within themselves, web → api on 8080, Prometheus scrapes the ports named metrics', () => {
+  test('teams locked down but within themselves, web → api on 8080, Prometheus scrapes the ports named metrics and answers its namespace on 9090', () => {
     // team-a/other names its metrics port on 9100: the named port resolves per pod; team-b/other has none.
     const reach = reachabilityWithContext(manifests, [
       { namespace: 'team-a', name: 'other', labels: { app: 'other' }, ports: [{ name: 'metrics', containerPort: 9100 }] },
@@ -26,10 +26,10 @@ describe('examples/zero-trust-namespace', () => {
       prom      9090  9090  all   9100    -       -      53,53/udp  -      -
       aOther    all   -     -     all     -       -      53,53/udp  -      -
       bOther    -     all   -     -       all     -      53,53/udp  -      -
-      nginx     -     -     all   -       -       all    all        all    all
-      dns       -     -     all   -       -       all    all        all    all
-      agent     -     -     all   -       -       all    all        all    all
-      curl      -     -     all   -       -       all    all        all    all
+      nginx     -     -     -     -       -       all    all        all    all
+      dns       -     -     -     -       -       all    all        all    all
+      agent     -     -     9090  -       -       all    all        all    all
+      curl      -     -     -     -       -       all    all        all    all
     `);
   });
 });
