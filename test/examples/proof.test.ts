@@ -6,12 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
-import { NetworkPolicyInvariants } from '../../src';
-import { main } from '../../src/cli/main';
 import { build as eCommerce } from '../../examples/e-commerce/main';
 import { build as platformConstruct } from '../../examples/platform-construct/main';
 import { build as threeTier } from '../../examples/three-tier/main';
 import { build as zeroTrustNamespace } from '../../examples/zero-trust-namespace/main';
+import { NetworkPolicyInvariants } from '../../src';
+import { main } from '../../src/cli/main';
 import { EXAMPLES } from '../support/examples';
 
 const CONTEXT = path.join(EXAMPLES, 'cluster-context.yaml');
