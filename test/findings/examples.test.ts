@@ -30,10 +30,10 @@ describe('findings on the examples', () => {
     ]);
   });
 
-  test('zero-trust-namespace: prometheus keeps open ingress; each team allows its own namespace', () => {
+  test('zero-trust-namespace: prometheus answers its whole namespace; each team allows its own namespace', () => {
     expect(findings(zeroTrustNamespace)).toEqual([
-      'NP001 monitoring/prometheus',
       'NP003 monitoring', 'NP004 monitoring',
+      'NP013 monitoring/prometheus-netpol',
       'NP013 team-a/all-pods-netpol', 'NP013 team-a/all-pods-netpol', 'NP013 team-b/all-pods-netpol', 'NP013 team-b/all-pods-netpol',
     ]);
   });
