@@ -10,7 +10,8 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AllowFrom, AlwaysAllowDns, AlwaysDenyMetadataEndpoint, BaselineDefaultDeny, Peer, Port, TenantIsolation, Workload,
+  AllowFrom, AlwaysAllowDns, AlwaysDenyMetadataEndpoint, BaselineDefaultDeny, Invariant, NetworkPolicyInvariants, Peer, Port, TenantIsolation,
+  Workload,
 } from 'cdk8s-netpol';
 
 /** Adds the example's charts to `app`. */
@@ -32,6 +33,16 @@ export function build(app: App = new App()): App {
 
   const pay = new Chart(app, 'pay', { namespace: 'pay' });
   deployment(pay, 'api');
+
+  // What the platform promises, checked at every synth against all the charts of the app.
+  new NetworkPolicyInvariants(platform, 'invariants', {
+    invariants: [
+      Invariant.neverAllowed({ name: 'shop (tenant acme) never reaches pay (tenant globex)', from: [Peer.namespace('shop')], to: [Peer.namespace('pay')] }),
+      Invariant.neverAllowed({ name: 'pay (tenant globex) never reaches shop (tenant acme)', from: [Peer.namespace('pay')], to: [Peer.namespace('shop')] }),
+      Invariant.neverAllowed({ name: 'no tenant pod reaches the cloud metadata endpoint', from: [Peer.namespace('shop'), Peer.namespace('pay')], to: [Peer.ipv4('169.254.169.254/32')] }),
+      Invariant.alwaysAllowed({ name: 'shop/web reaches shop/api on 8080', from: [Peer.workload(web)], to: [Peer.workload(api)], ports: [Port.tcp(8080)] }),
+    ],
+  });
   return app;
 }
 
@@ -43,4 +54,9 @@ function deployment(chart: Chart, name: string): Workload {
   }));
 }
 
-if (require.main === module) build().synth();
+if (require.main === module) {
+  const app = build();
+  app.synth();
+  // The flows and invariants of the app, for `cdk8s-netpol analyze dist/ --invariants dist/invariants/app.yaml`.
+  NetworkPolicyInvariants.writeFile(app);
+}

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
+import { build as clusterGuardrails } from '../../examples/cluster-guardrails/main';
 import { build as eCommerce } from '../../examples/e-commerce/main';
 import { build as platformConstruct } from '../../examples/platform-construct/main';
 import { build as threeTier } from '../../examples/three-tier/main';
@@ -35,11 +36,12 @@ async function prove(build: (app: App) => App): Promise<{ app: App; code: number
 
 describe('the proof of each example', () => {
   test.each([
-    ['e-commerce', eCommerce],
-    ['platform-construct', platformConstruct],
-    ['three-tier', threeTier],
-    ['zero-trust-namespace', zeroTrustNamespace],
-  ])('%s declares invariants of its own, and every declared flow, invariant and DNS requirement holds with no undeclared flow', async (chart, build) => {
+    ['cluster-guardrails', 'platform', clusterGuardrails],
+    ['e-commerce', 'e-commerce', eCommerce],
+    ['platform-construct', 'platform-construct', platformConstruct],
+    ['three-tier', 'three-tier', threeTier],
+    ['zero-trust-namespace', 'zero-trust-namespace', zeroTrustNamespace],
+  ])('%s declares invariants of its own, and every declared flow, invariant and DNS requirement holds with no undeclared flow', async (_, chart, build) => {
     const { app, code, out, err } = await prove(build);
     expect(NetworkPolicyInvariants._specs(app).filter((s) => s.declaredBy === `${chart}/invariants`).length).toBeGreaterThan(0);
     // --strict: the invariants file among the manifests is not a stray file.
