@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { PolicyRegistry } from './policy-registry';
 import { scopeTarget } from './scope-target';
-import { DnsResolver } from '../vocabulary/dns-resolver';
+import { A_DNS_RESOLVER, DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid } from '../vocabulary/errors';
-import { Workload } from '../vocabulary/workload';
+import { checkProps, Is, PropsSpec } from '../vocabulary/input-checks';
+import { A_WORKLOAD, Workload } from '../vocabulary/workload';
 
 /**
  * Properties of an {@link AllowDnsEgress}.
@@ -31,6 +32,8 @@ export interface AllowDnsEgressProps {
   readonly resolver?: DnsResolver;
 }
 
+const PROPS: PropsSpec<AllowDnsEgressProps> = { namespace: Is.namespaceName(), workload: A_WORKLOAD, resolver: A_DNS_RESOLVER };
+
 /**
  * Lets the pods of a namespace (or one workload) reach the cluster's DNS resolver: kube-dns/CoreDNS
  * by default, or NodeLocal DNSCache, OpenShift DNS or a custom one.
@@ -52,6 +55,7 @@ export class AllowDnsEgress extends Construct {
    */
   constructor(scope: Construct, id: string, props: AllowDnsEgressProps = {}) {
     super(scope, id);
+    checkProps(this.node.path, props, PROPS);
     const resolver = props.resolver ?? DnsResolver.kubeDns();
     if (resolver.isNone) {
       throw invalid(this.node.path, 'resolver is DnsResolver.none(), so nothing would be allowed', 'Remove this construct, or name a resolver');

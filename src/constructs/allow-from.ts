@@ -1,11 +1,12 @@
 import { Construct } from 'constructs';
 import { PolicyDirection } from './policy-direction';
 import { PolicyRegistry } from './policy-registry';
-import { DnsResolver } from '../vocabulary/dns-resolver';
+import { A_DNS_RESOLVER, DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid } from '../vocabulary/errors';
-import { Peer } from '../vocabulary/peer';
-import { Port } from '../vocabulary/port';
-import { Workload } from '../vocabulary/workload';
+import { checkProps, Is, PropsSpec, required } from '../vocabulary/input-checks';
+import { A_PEER, Peer } from '../vocabulary/peer';
+import { A_PORT, Port } from '../vocabulary/port';
+import { A_WORKLOAD, Workload } from '../vocabulary/workload';
 
 /**
  * Properties of an {@link AllowFrom}.
@@ -49,6 +50,15 @@ export interface AllowFromProps {
   readonly dns?: DnsResolver;
 }
 
+const PROPS: PropsSpec<AllowFromProps> = {
+  to: required(A_WORKLOAD),
+  from: required(Is.listOf(A_PEER)),
+  ports: required(Is.listOf(A_PORT)),
+  allowSourceEgress: Is.boolean(),
+  writeUnownedNamespaces: Is.boolean(),
+  dns: A_DNS_RESOLVER,
+};
+
 /**
  * Allows traffic into a workload from peers on ports. The workload becomes isolated for ingress: what
  * no rule allows is denied.
@@ -70,6 +80,7 @@ export class AllowFrom extends Construct {
    */
   constructor(scope: Construct, id: string, props: AllowFromProps) {
     super(scope, id);
+    checkProps(this.node.path, props, PROPS);
     const bothSides = props.allowSourceEgress ?? true;
     if (!bothSides && props.dns) {
       throw invalid(this.node.path, `dns is set to ${props.dns.name} but allowSourceEgress is false, so no source is made egress-isolated and it would have no effect`,

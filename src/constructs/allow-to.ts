@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
 import { PolicyDirection } from './policy-direction';
 import { PolicyRegistry } from './policy-registry';
-import { DnsResolver } from '../vocabulary/dns-resolver';
-import { Peer } from '../vocabulary/peer';
-import { Port } from '../vocabulary/port';
-import { Workload } from '../vocabulary/workload';
+import { A_DNS_RESOLVER, DnsResolver } from '../vocabulary/dns-resolver';
+import { checkProps, Is, PropsSpec, required } from '../vocabulary/input-checks';
+import { A_PEER, Peer } from '../vocabulary/peer';
+import { A_PORT, Port } from '../vocabulary/port';
+import { A_WORKLOAD, Workload } from '../vocabulary/workload';
 
 /**
  * Properties of an {@link AllowTo}.
@@ -49,6 +50,15 @@ export interface AllowToProps {
   readonly dns?: DnsResolver;
 }
 
+const PROPS: PropsSpec<AllowToProps> = {
+  from: required(A_WORKLOAD),
+  to: required(Is.listOf(A_PEER)),
+  ports: required(Is.listOf(A_PORT)),
+  allowDestinationIngress: Is.boolean(),
+  writeUnownedNamespaces: Is.boolean(),
+  dns: A_DNS_RESOLVER,
+};
+
 /**
  * Allows traffic from a workload to peers on ports. The workload becomes isolated for egress: what no
  * rule allows is denied, except DNS, which is kept unless `dns` says otherwise.
@@ -68,6 +78,7 @@ export class AllowTo extends Construct {
    */
   constructor(scope: Construct, id: string, props: AllowToProps) {
     super(scope, id);
+    checkProps(this.node.path, props, PROPS);
     PolicyRegistry.of(this).allow(this, props.from, PolicyDirection.EGRESS, props.to, props.ports, {
       bothSides: props.allowDestinationIngress ?? true,
       writeUnownedNamespaces: props.writeUnownedNamespaces ?? false,

@@ -1,13 +1,21 @@
 import { Construct } from 'constructs';
 import { NetworkPolicyInvariants } from './network-policy-invariants';
-import { PolicyDirection } from './policy-direction';
+import { A_DIRECTION, PolicyDirection } from './policy-direction';
 import { PolicyRegistry } from './policy-registry';
 import { scopeTarget } from './scope-target';
-import { DnsResolver } from '../vocabulary/dns-resolver';
+import { A_DNS_RESOLVER, DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid } from '../vocabulary/errors';
+import { checkProps, Is, PropsSpec } from '../vocabulary/input-checks';
 import { Invariant } from '../vocabulary/invariant';
 import { Peer } from '../vocabulary/peer';
-import { Workload } from '../vocabulary/workload';
+import { A_WORKLOAD, Workload } from '../vocabulary/workload';
+
+const PROPS: PropsSpec<DefaultDenyProps> = {
+  namespace: Is.namespaceName(),
+  workload: A_WORKLOAD,
+  directions: Is.listOf(A_DIRECTION),
+  dns: A_DNS_RESOLVER,
+};
 
 /**
  * Properties of a {@link DefaultDeny}.
@@ -68,6 +76,7 @@ export class DefaultDeny extends Construct {
    */
   constructor(scope: Construct, id: string, props: DefaultDenyProps = {}) {
     super(scope, id);
+    checkProps(this.node.path, props, PROPS);
     const directions = [...new Set(props.directions ?? [PolicyDirection.INGRESS, PolicyDirection.EGRESS])];
     if (directions.length === 0) {
       throw invalid(this.node.path, 'directions is empty, so nothing would be denied', 'Leave it out to deny both directions');

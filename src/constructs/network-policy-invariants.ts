@@ -4,7 +4,8 @@ import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { dump } from 'js-yaml';
 import { PolicyRegistry } from './policy-registry';
-import { EndpointSpec, FlowSpec, Invariant, InvariantSpec } from '../vocabulary/invariant';
+import { checkArg, checkProps, Is, PropsSpec } from '../vocabulary/input-checks';
+import { AN_INVARIANT, EndpointSpec, FlowSpec, Invariant, InvariantSpec } from '../vocabulary/invariant';
 
 /**
  * Checks an app's invariants against the objects its charts synthesize; returns, for each
@@ -115,6 +116,7 @@ export class NetworkPolicyInvariants extends Construct {
    */
   public constructor(scope: Construct, id: string, props: NetworkPolicyInvariantsProps = {}) {
     super(scope, id);
+    checkProps(this.node.path, props, PROPS);
     stateOf(this).invariants.push(this);
     this.node.addValidation({ validate: () => this.violations() });
     for (const invariant of props.invariants ?? []) this.add(invariant);
@@ -126,6 +128,7 @@ export class NetworkPolicyInvariants extends Construct {
    * @returns this, for chaining
    */
   public add(...invariants: Invariant[]): NetworkPolicyInvariants {
+    invariants.forEach((invariant, i) => checkArg(`${this.node.path}.add()`, `invariants[${i}]`, invariant, { ...AN_INVARIANT, required: true }));
     for (const invariant of invariants) this.added.push({ invariant, spec: invariant._toSpec(this) });
     return this;
   }
@@ -173,6 +176,8 @@ function mayShare(a: EndpointSpec, b: EndpointSpec): boolean {
   if (pods(a) !== pods(b)) return false;
   return !pods(a) || a.namespaceSelector || b.namespaceSelector ? true : a.namespace === b.namespace;
 }
+
+const PROPS: PropsSpec<NetworkPolicyInvariantsProps> = { invariants: Is.listOf(AN_INVARIANT) };
 
 interface AppState {
   readonly invariants: NetworkPolicyInvariants[];

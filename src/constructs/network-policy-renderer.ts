@@ -33,7 +33,7 @@ function renderRules(peers: readonly IntentPeer[], namespace: string, side: 'fro
   const groups = new Map<string, { ports: PortSet; peers: ResolvedPeer[]; requesters: Set<IConstruct> }>();
   for (const { peer, ports, requesters } of peers) {
     const grantedBy = requesters.map((r) => r.node.path).join(', ');
-    if (peer.networkPolicyRefusal) throw invalid(grantedBy, peer.networkPolicyRefusal);
+    if (peer.networkPolicyRefusal) throw invalid(grantedBy, peer.networkPolicyRefusal.problem, peer.networkPolicyRefusal.fix);
     if (peer.networkPolicyWarning) warnOnce(`${grantedBy}: ${peer.networkPolicyWarning}`);
     const portsKey = portSetKey(ports);
     const group = groups.get(portsKey) ?? { ports, peers: [], requesters: new Set() };

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { PolicyRegistry } from './policy-registry';
-import { checkNamespaceProp } from './scope-target';
-import { invalid, show } from '../vocabulary/errors';
+import { invalid } from '../vocabulary/errors';
+import { checkProps, Is, PropsSpec, required } from '../vocabulary/input-checks';
 
 /**
  * Properties of {@link OwnedNamespaces}.
@@ -13,6 +13,8 @@ export interface OwnedNamespacesProps {
   /** The namespaces the app owns besides its charts' and those its constructs target. */
   readonly namespaces: string[];
 }
+
+const PROPS: PropsSpec<OwnedNamespacesProps> = { namespaces: required(Is.listOf(Is.namespaceName())) };
 
 /**
  * Declares namespaces the app owns, so that grants write the other side of their flows there.
@@ -41,16 +43,11 @@ export class OwnedNamespaces extends Construct {
    */
   constructor(scope: Construct, id: string, props: OwnedNamespacesProps) {
     super(scope, id);
-    if (!Array.isArray(props?.namespaces) || props.namespaces.some((n) => typeof n !== 'string')) {
-      throw invalid(this.node.path, `namespaces must be a list of namespace names, got ${show(props?.namespaces)}`, "Pass e.g. { namespaces: ['kafka'] }");
-    }
+    checkProps(this.node.path, props, PROPS);
     if (props.namespaces.length === 0) {
       throw invalid(this.node.path, 'namespaces is empty, so it would declare nothing', "Name the namespaces, e.g. ['kafka'], or remove the construct");
     }
     const registry = PolicyRegistry.of(this);
-    for (const namespace of props.namespaces) {
-      checkNamespaceProp(this, namespace, 'namespaces entry');
-      registry.own(namespace);
-    }
+    for (const namespace of props.namespaces) registry.own(namespace);
   }
 }

@@ -5,6 +5,7 @@ import { RuleOrigins, renderNetworkPolicySpec } from './network-policy-renderer'
 import { PolicyIntent } from './policy-intent';
 import { PolicyRegistry } from './policy-registry';
 import { CiliumNetworkPolicy } from '../imports/cilium-v2-cilium.io';
+import { checkArg, Is, required } from '../vocabulary/input-checks';
 
 /**
  * An enforcement layer the app's policies render to. Constructs record intent only; the app chooses
@@ -40,6 +41,8 @@ export class PolicyBackend {
    * @param backends one or more backends
    */
   public static use(scope: IConstruct, backends: PolicyBackend[]): void {
+    checkArg('PolicyBackend.use()', 'scope', scope, required(Is.construct('the app or a construct in it', 'PolicyBackend.use(app, [PolicyBackend.CILIUM])')));
+    checkArg(`PolicyBackend.use(${scope.node.path || 'app'})`, 'backends', backends, required(Is.listOf(Is.instanceOf(PolicyBackend, 'PolicyBackend.CILIUM'))));
     PolicyRegistry.of(scope).useBackends(scope, backends);
   }
 

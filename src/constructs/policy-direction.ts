@@ -1,3 +1,5 @@
+import { Expected, Is } from '../vocabulary/input-checks';
+
 /**
  * The direction of traffic a policy rule is about, as seen from the selected pods.
  *
@@ -10,3 +12,9 @@ export enum PolicyDirection {
   /** Traffic from the selected pods. */
   EGRESS = 'Egress',
 }
+
+/**
+ * A direction, as entries that take one expect it.
+ * @internal
+ */
+export const A_DIRECTION: Expected = Is.enumOf('PolicyDirection', PolicyDirection);

@@ -154,15 +154,19 @@ export class PolicyRegistry {
       throw invalid(requester.node.path, "'ports' is empty", 'List the ports, or use Port.allPorts() to allow every port of every protocol');
     }
     const resolved = workload._resolve(requester);
-    const target = this.ownTarget(requester, resolved);
-    const opposite = direction === PolicyDirection.INGRESS ? PolicyDirection.EGRESS : PolicyDirection.INGRESS;
-    for (const peer of peers) {
+    // Every peer is resolved (and refused) before anything is recorded: a refused grant writes nothing.
+    const grants = peers.map((peer) => {
       const other = peer._resolve(resolved.namespace, requester);
       if (direction === PolicyDirection.INGRESS && other.destinationOnly) {
         throw invalid(requester.node.path, `${peer} can only be a destination: no connection comes from a DNS name`, 'Allow egress to it with AllowTo');
       }
       // A Service's ports arrive on its pods' target ports: rules name those, on both sides.
       const arriving = direction === PolicyDirection.EGRESS && other.destinationPorts ? other.destinationPorts(ports, requester.node.path) : ports;
+      return { other, arriving };
+    });
+    const target = this.ownTarget(requester, resolved);
+    const opposite = direction === PolicyDirection.INGRESS ? PolicyDirection.EGRESS : PolicyDirection.INGRESS;
+    for (const { other, arriving } of grants) {
       this.grant(requester, target, direction, other, arriving, options.dns);
       if (options.bothSides && other.workload) {
         target.asPeer ??= Peer._ofWorkload(resolved);

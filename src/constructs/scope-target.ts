@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalid, show } from '../vocabulary/errors';
-import { checkDns1123Label } from '../vocabulary/k8s-rules';
+import { checkArg, Is } from '../vocabulary/input-checks';
 import { Workload } from '../vocabulary/workload';
 
 /**
@@ -25,6 +25,7 @@ export function scopeTarget(scope: IConstruct, namespace: string | undefined, wo
  * @internal
  */
 export function checkNamespaceProp(scope: IConstruct, namespace: string, prop: string = 'namespace'): void {
-  const problem = checkDns1123Label(namespace);
-  if (problem) throw invalid(scope.node.path, `${prop} ${show(namespace)} ${problem}`, "Use the namespace's name as Kubernetes has it, e.g. 'shop-prod'");
+  checkArg(scope.node.path, prop, namespace, A_NAMESPACE);
 }
+
+const A_NAMESPACE = Is.namespaceName();

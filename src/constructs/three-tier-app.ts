@@ -3,13 +3,14 @@ import { AllowFrom } from './allow-from';
 import { AllowTo } from './allow-to';
 import { DefaultDeny } from './default-deny';
 import { NetworkPolicyInvariants } from './network-policy-invariants';
-import { checkNamespaceProp, scopeTarget } from './scope-target';
-import { DnsResolver } from '../vocabulary/dns-resolver';
+import { scopeTarget } from './scope-target';
+import { A_DNS_RESOLVER, DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid, show } from '../vocabulary/errors';
+import { checkProps, Is, PropsSpec, required } from '../vocabulary/input-checks';
 import { FlowExemption, Invariant } from '../vocabulary/invariant';
-import { Peer } from '../vocabulary/peer';
-import { Port } from '../vocabulary/port';
-import { Workload } from '../vocabulary/workload';
+import { A_PEER, Peer } from '../vocabulary/peer';
+import { A_PORT, Port } from '../vocabulary/port';
+import { A_WORKLOAD, Workload } from '../vocabulary/workload';
 
 /**
  * One tier of a {@link ThreeTierApp}.
@@ -202,11 +203,11 @@ export class ThreeTierApp extends Construct {
    */
   constructor(scope: Construct, id: string, props: ThreeTierAppProps) {
     super(scope, id);
+    checkProps(this.node.path, props, PROPS);
     if (props.ingressControllerNamespace !== undefined && props.ingressPeers !== undefined) {
       throw invalid(this.node.path, `ingressControllerNamespace ${show(props.ingressControllerNamespace)} and ingressPeers are both set`,
         'Give one of them: ingressPeers replaces the ingress controller namespace');
     }
-    if (props.ingressControllerNamespace !== undefined) checkNamespaceProp(this, props.ingressControllerNamespace, 'ingressControllerNamespace');
     this.frontend = scopeTarget(this, props.namespace, props.frontend);
     this.backend = scopeTarget(this, props.namespace, props.backend);
     this.database = scopeTarget(this, props.namespace, props.database);
@@ -224,10 +225,8 @@ export class ThreeTierApp extends Construct {
     new AllowFrom(this, 'BackendToDatabase', { to: this.database, from: [Peer.workload(this.backend)], ports: props.databasePorts ?? [Port.POSTGRES], dns });
 
     (props.extraIngress ?? []).forEach((extra, index) => {
-      const to = tiers.find(([tier]) => tier === extra.tier)?.[1];
-      if (!to) throw invalid(this.node.path, `extraIngress[${index}].tier ${show(extra.tier)} is not a tier`, 'Use Tier.FRONTEND, Tier.BACKEND or Tier.DATABASE');
       new AllowFrom(this, `Extra${index}To${title(extra.tier)}`, {
-        to,
+        to: tiers.find(([tier]) => tier === extra.tier)![1],
         from: extra.from,
         ports: extra.ports,
         allowSourceEgress: extra.allowSourceEgress,
@@ -282,6 +281,29 @@ export class ThreeTierApp extends Construct {
     });
   }
 }
+
+const PEERS = Is.listOf(A_PEER);
+const PORTS = Is.listOf(A_PORT);
+const TIER_INGRESS: PropsSpec<TierIngress> = {
+  tier: required(Is.enumOf('Tier', Tier)),
+  from: required(PEERS),
+  ports: required(PORTS),
+  allowSourceEgress: Is.boolean(),
+};
+const PROPS: PropsSpec<ThreeTierAppProps> = {
+  frontend: required(A_WORKLOAD),
+  backend: required(A_WORKLOAD),
+  database: required(A_WORKLOAD),
+  namespace: Is.namespaceName(),
+  ingressControllerNamespace: Is.namespaceName(),
+  ingressPeers: PEERS,
+  frontendPorts: PORTS,
+  backendPorts: PORTS,
+  databasePorts: PORTS,
+  extraIngress: Is.listOf(Is.struct(TIER_INGRESS)),
+  backendExternalEgress: Is.struct<ExternalEgress>({ to: required(PEERS), ports: PORTS }),
+  dns: A_DNS_RESOLVER,
+};
 
 function title(tier: Tier): string {
   return tier.charAt(0).toUpperCase() + tier.slice(1);

@@ -6,12 +6,16 @@ import { AllowTo } from './allow-to';
 import { DefaultDeny } from './default-deny';
 import { NetworkPolicyInvariants } from './network-policy-invariants';
 import { checkNamespaceProp, scopeTarget } from './scope-target';
-import { DnsResolver } from '../vocabulary/dns-resolver';
+import { A_DNS_RESOLVER, DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid } from '../vocabulary/errors';
+import { checkArg, checkProps, Is, PropsSpec, required } from '../vocabulary/input-checks';
 import { Invariant } from '../vocabulary/invariant';
-import { Peer } from '../vocabulary/peer';
-import { Port } from '../vocabulary/port';
-import { Workload } from '../vocabulary/workload';
+import { A_PEER, Peer } from '../vocabulary/peer';
+import { A_PORT, Port } from '../vocabulary/port';
+import { A_WORKLOAD, Workload } from '../vocabulary/workload';
+
+const PROPS: PropsSpec<ZeroTrustNamespaceProps> = { namespace: Is.namespaceName(), allowWithinNamespace: Is.boolean(), dns: A_DNS_RESOLVER };
+const FLOW_OPTIONS: PropsSpec<ZeroTrustFlowOptions> = { workload: A_WORKLOAD };
 
 /**
  * Properties of a {@link ZeroTrustNamespace}.
@@ -90,6 +94,7 @@ export class ZeroTrustNamespace extends Construct {
    */
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps = {}) {
     super(scope, id);
+    checkProps(this.node.path, props, PROPS);
     const namespace = props.namespace ?? Chart.of(this).namespace;
     if (!namespace) {
       throw invalid(this.node.path, `no namespace given, and the chart '${Chart.of(this).node.path}' has none either`,
@@ -126,6 +131,7 @@ export class ZeroTrustNamespace extends Construct {
    * @default options - every pod of the namespace
    */
   public allowFrom(peer: Peer, ports: Port[], options: ZeroTrustFlowOptions = {}): AllowFrom {
+    this.checkFlow('allowFrom', peer, ports, options);
     const to = scopeTarget(this, this.namespace, options.workload);
     const id = this.flowId('From', to, peer, ports);
     return this.node.tryFindChild(id) as AllowFrom | undefined
@@ -141,10 +147,18 @@ export class ZeroTrustNamespace extends Construct {
    * @default options - every pod of the namespace
    */
   public allowTo(peer: Peer, ports: Port[], options: ZeroTrustFlowOptions = {}): AllowTo {
+    this.checkFlow('allowTo', peer, ports, options);
     const from = scopeTarget(this, this.namespace, options.workload);
     const id = this.flowId('To', from, peer, ports);
     return this.node.tryFindChild(id) as AllowTo | undefined
       ?? new AllowTo(this, id, { from, to: [peer], ports, dns: this.dns });
+  }
+
+  private checkFlow(method: string, peer: Peer, ports: Port[], options: ZeroTrustFlowOptions): void {
+    const where = `${this.node.path}.${method}()`;
+    checkArg(where, 'peer', peer, required(A_PEER));
+    checkArg(where, 'ports', ports, required(Is.listOf(A_PORT)));
+    checkProps(where, options, FLOW_OPTIONS, 'options');
   }
 
   /** A child id that is the same exactly when the flow is: the resolved workload, peer and ports. */

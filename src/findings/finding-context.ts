@@ -2,6 +2,7 @@ import { Finding, FindingRuleInfo } from './finding';
 import { FindingOptions } from './finding-options';
 import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, RuleModel, SourceRef, describeLocation } from '../analyzer/cluster-model';
 import { MatrixEngine } from '../analyzer/matrix-engine';
+import { invalid, show } from '../vocabulary/errors';
 import { ParsedCidr, parseCidr } from '../vocabulary/k8s-rules';
 
 /**
@@ -97,7 +98,7 @@ export function buildFindingContext(
 function cidrs(option: string, texts: readonly string[] | undefined): ParsedCidr[] {
   return (texts ?? []).map((text) => {
     const parsed = parseCidr(text);
-    if (typeof parsed === 'string') throw new Error(`FindingOptions.${option}: '${text}' ${parsed}. Give CIDRs such as '10.244.0.0/16'`);
+    if (typeof parsed === 'string') throw invalid(`FindingOptions.${option}`, `${show(text)} ${parsed}`, "Give CIDRs such as '10.244.0.0/16'");
     return parsed;
   });
 }

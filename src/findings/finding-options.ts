@@ -1,3 +1,5 @@
+import { Is, PropsSpec } from '../vocabulary/input-checks';
+
 /**
  * Where the cluster's DNS resolver runs, so that the guardrails can tell whether egress-isolated
  * pods can still resolve names. The default is CoreDNS/kube-dns: pods labelled
@@ -76,3 +78,24 @@ export interface FindingOptions {
    */
   readonly skipRules?: string[];
 }
+
+const STRINGS = Is.listOf(Is.string("'NP003'"));
+const CIDRS = Is.listOf(Is.string("'10.244.0.0/16'"));
+const CLUSTER_DNS: PropsSpec<ClusterDns> = {
+  namespace: Is.namespaceName(),
+  podLabels: Is.labels("{ 'k8s-app': 'kube-dns' }"),
+  ips: Is.listOf(Is.string("'169.254.20.10'")),
+  port: Is.number('53'),
+};
+
+/**
+ * What each finding option must be, for the entries that take them.
+ * @internal
+ */
+export const FINDING_OPTIONS: PropsSpec<FindingOptions> = {
+  podCidrs: CIDRS,
+  serviceCidrs: CIDRS,
+  clusterDns: Is.struct(CLUSTER_DNS),
+  rules: STRINGS,
+  skipRules: STRINGS,
+};

@@ -16,6 +16,7 @@ import { SELECTOR_RULES } from './selector-findings';
 import { UNMODELLED_RULES } from './unmodelled-findings';
 import { WEBHOOK_RULES } from './webhook-findings';
 import { ClusterModel } from '../analyzer/cluster-model';
+import { invalid, show } from '../vocabulary/errors';
 
 /** Every finding rule, in id order. @internal */
 export const FINDING_RULES: readonly FindingRuleDefinition[] = [
@@ -44,7 +45,7 @@ export function findRule(key: string): FindingRuleDefinition | undefined {
 function resolveRules(where: string, keys: readonly string[]): FindingRuleDefinition[] {
   return keys.map((key) => {
     const rule = findRule(key);
-    if (!rule) throw new Error(`${where}: no finding rule '${key}'. Known rules: ${FINDING_RULES.map((r) => `${r.id} (${r.rule})`).join(', ')}`);
+    if (!rule) throw invalid(where, `no finding rule ${show(key)}`, `Use a rule's id or name: ${FINDING_RULES.map((r) => `${r.id} (${r.rule})`).join(', ')}`);
     return rule;
   });
 }

@@ -1,10 +1,11 @@
 import { App, Chart } from 'cdk8s';
 import { Finding, FindingRuleInfo } from './finding';
-import { FindingOptions } from './finding-options';
+import { FINDING_OPTIONS, FindingOptions } from './finding-options';
 import { FINDING_RULES, analyzeFindings } from './finding-rules';
 import { sortFindings } from './severity-order';
 import { ClusterModel, LoadedObject } from '../analyzer/cluster-model';
 import { checkObjects } from '../analyzer/manifest-loader';
+import { checkProps } from '../vocabulary/input-checks';
 
 /**
  * The guardrails' findings for a set of Kubernetes objects: pods no policy isolates, namespaces
@@ -36,6 +37,7 @@ export class NetworkPolicyFindings {
    * @param options cluster facts and the rules to run
    */
   public static ofManifests(objects: any[], options?: FindingOptions): Finding[] {
+    checkProps('NetworkPolicyFindings', options, FINDING_OPTIONS, 'options');
     const loaded: LoadedObject[] = objects.map((object, item) => ({ object, item }));
     checkObjects(loaded);
     return sortFindings(analyzeFindings(ClusterModel.fromObjects(loaded), options, objects));

@@ -2,16 +2,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PodDeclaration, Reachability } from '../analyzer';
+import { DeclaredContainerPort, PodDeclaration, Reachability } from '../analyzer';
 import { firstThisSynth, warnOncePerSynth } from '../constructs/once-per-synth';
 import { PolicyRegistry } from '../constructs/policy-registry';
-import { SuppressionResult, applySuppressions, checkSuppression } from '../findings/apply-suppressions';
+import { SUPPRESSION, SuppressionResult, applySuppressions, checkSuppression } from '../findings/apply-suppressions';
 import { Finding, FindingSeverity } from '../findings/finding';
-import { FindingOptions } from '../findings/finding-options';
+import { FINDING_OPTIONS, FindingOptions } from '../findings/finding-options';
 import { analyzeFindings, selectRules } from '../findings/finding-rules';
 import { FindingSuppression } from '../findings/finding-suppression';
 import { atLeast, sortFindings } from '../findings/severity-order';
 import { buildFlowGraph, renderMarkdownReport } from '../reports';
+import { checkProps, Is, PropsSpec, required } from '../vocabulary/input-checks';
+import { A_PROTOCOL } from '../vocabulary/port';
 
 /**
  * Properties of {@link NetworkPolicyGuardrails}.
@@ -64,6 +66,25 @@ export interface NetworkPolicyGuardrailsProps extends FindingOptions {
   readonly coverUnownedNamespaces?: boolean;
 }
 
+const SEVERITY = Is.enumOf('FindingSeverity', FindingSeverity);
+const CONTAINER_PORT: PropsSpec<DeclaredContainerPort> = { containerPort: required(Is.number('8080')), name: Is.string("'http'"), protocol: A_PROTOCOL };
+const POD: PropsSpec<PodDeclaration> = {
+  name: required(Is.string("'prometheus'")),
+  namespace: Is.namespaceName(),
+  labels: Is.labels("{ app: 'prometheus' }"),
+  ports: Is.listOf(Is.struct(CONTAINER_PORT)),
+  ips: Is.listOf(Is.string("'10.244.1.7'")),
+};
+const PROPS: PropsSpec<NetworkPolicyGuardrailsProps> = {
+  ...FINDING_OPTIONS,
+  failOn: SEVERITY,
+  warnOn: SEVERITY,
+  reportFile: Is.string("'netpol-report.md'"),
+  suppressions: Is.listOf(Is.struct(SUPPRESSION)),
+  pods: Is.listOf(Is.struct(POD)),
+  coverUnownedNamespaces: Is.boolean(),
+};
+
 /**
  * Runs the NetworkPolicy guardrails over every chart of the app when it synthesizes: the findings
  * NP001-NP027 (pods no policy isolates, namespaces without a default deny, selectors that match
@@ -111,6 +132,7 @@ export class NetworkPolicyGuardrails extends Construct {
    */
   public constructor(scope: Construct, id: string, props: NetworkPolicyGuardrailsProps = {}) {
     super(scope, id);
+    checkProps(this.node.path, props, PROPS);
     this.props = props;
     // Fail early on unknown rules and bad CIDRs, at the line that configured them.
     selectRules(props);

@@ -1,5 +1,7 @@
 import { Reachability } from '../analyzer';
-import { Port } from '../vocabulary/port';
+import { invalid, show } from '../vocabulary/errors';
+import { checkArg, Is, required } from '../vocabulary/input-checks';
+import { A_PORT, Port } from '../vocabulary/port';
 
 /**
  * Jest matchers that assert what NetworkPolicies allow, with the analyzer's explanation in every
@@ -48,13 +50,19 @@ interface MatcherResult {
   message: () => string;
 }
 
-function reachabilityOf(received: unknown, matcher: string): Reachability {
+const ENDPOINT = required(Is.string("'shop/web'"));
+const ENDPOINTS = required(Is.listOf(Is.string("'shop/web'")));
+
+/** The received value as a Reachability, once the matcher's arguments are checked (`[name, value, list?]`). */
+function reachabilityOf(received: unknown, matcher: string, port: Port, endpoints: [string, unknown, boolean?][]): Reachability {
+  for (const [name, value, list] of endpoints) checkArg(matcher, name, value, list ? ENDPOINTS : ENDPOINT);
+  checkArg(matcher, 'port', port, required(A_PORT));
   if (received instanceof Reachability) return received;
   if (received && typeof (received as any).toJson === 'function' && (received as any).node) {
     return Reachability.fromChart(received as any);
   }
-  throw new Error(`${matcher}: expected a Reachability or a cdk8s Chart, got ${received === null ? 'null' : typeof received}. `
-    + 'Build one with Reachability.fromChart(chart), Reachability.fromManifests(objects) or Reachability.fromFiles(paths)');
+  throw invalid(matcher, `expected a Reachability or a cdk8s Chart, got ${show(received)}`,
+    'Build one with Reachability.fromChart(chart), Reachability.fromManifests(objects) or Reachability.fromFiles(paths)');
 }
 
 function indent(text: string): string {
@@ -62,7 +70,7 @@ function indent(text: string): string {
 }
 
 function judge(received: unknown, matcher: string, from: string, to: string, port: Port, expectAllowed: boolean): MatcherResult {
-  const explanation = reachabilityOf(received, matcher).explain(from, to, port);
+  const explanation = reachabilityOf(received, matcher, port, [['from', from], ['to', to]]).explain(from, to, port);
   const pass = explanation.allowed === expectAllowed;
   const connection = `${explanation.from} -> ${explanation.to} on ${explanation.port}/${explanation.protocol}`;
   return {
@@ -113,17 +121,17 @@ export const reachabilityMatchers = {
   },
 
   toAllowOnlyDestinations(received: unknown, from: string, port: Port, destinations: string[]): MatcherResult {
-    const reach = reachabilityOf(received, 'toAllowOnlyDestinations');
+    const reach = reachabilityOf(received, 'toAllowOnlyDestinations', port, [['from', from], ['destinations', destinations, true]]);
     return judgeOnly(reach, 'destinations', from, port, destinations, [...reach.pods, ...reach.externals]);
   },
 
   toAllowOnlySources(received: unknown, to: string, port: Port, sources: string[]): MatcherResult {
-    const reach = reachabilityOf(received, 'toAllowOnlySources');
+    const reach = reachabilityOf(received, 'toAllowOnlySources', port, [['to', to], ['sources', sources, true]]);
     return judgeOnly(reach, 'sources', to, port, sources, [...reach.pods, ...reach.externals]);
   },
 
   toAllowOnly(received: unknown, from: string, port: Port, destinations: string[]): MatcherResult {
-    const reach = reachabilityOf(received, 'toAllowOnly');
+    const reach = reachabilityOf(received, 'toAllowOnly', port, [['from', from], ['destinations', destinations, true]]);
     return judgeOnly(reach, 'destinations', from, port, destinations, reach.pods);
   },
 };

@@ -1,7 +1,9 @@
-import { invalid } from './errors';
+import { invalid, show } from './errors';
+import { checkArg, Expected, Is, required } from './input-checks';
+import { parseIp } from './k8s-rules';
 import { LabelSelector } from './label-selector';
-import { Peer } from './peer';
-import { Port } from './port';
+import { A_PEER, Peer } from './peer';
+import { A_PORT, Port } from './port';
 
 /**
  * One destination of DNS traffic: peers and ports.
@@ -43,6 +45,11 @@ export class DnsResolver {
    * @see https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/
    */
   public static nodeLocal(address?: string): DnsResolver {
+    const where = `DnsResolver.nodeLocal(${address === undefined ? '' : show(address)})`;
+    checkArg(where, 'address', address, Is.string("'169.254.20.10'"));
+    if (address !== undefined && !parseIp(address)) {
+      throw invalid(where, `address ${show(address)} is not an IP address`, "Give the node-local listen address, e.g. '169.254.20.10'");
+    }
     const ports = [Port.DNS_UDP, Port.DNS_TCP];
     const listen = address ?? '169.254.20.10';
     const peer = listen.includes(':') ? Peer.ipv6(`${listen}/128`) : Peer.ipv4(`${listen}/32`);
@@ -66,8 +73,10 @@ export class DnsResolver {
    * @param ports the ports they listen on, at least one
    */
   public static custom(peers: Peer[], ports: Port[]): DnsResolver {
+    checkArg('DnsResolver.custom()', 'peers', peers, required(Is.listOf(A_PEER)));
+    checkArg('DnsResolver.custom()', 'ports', ports, required(Is.listOf(A_PORT)));
     if (peers.length === 0 || ports.length === 0) {
-      throw invalid('DnsResolver.custom()', 'needs at least one peer and one port', 'For no DNS at all, use DnsResolver.none()');
+      throw invalid('DnsResolver.custom()', 'needs at least one peer and one port', 'Name them, or use DnsResolver.none() for no DNS at all');
     }
     return new DnsResolver('custom', peers.map((peer) => ({ peer, ports })));
   }
@@ -99,5 +108,11 @@ export class DnsResolver {
     return this.rules;
   }
 }
+
+/**
+ * A DNS resolver, as entries that take one expect it.
+ * @internal
+ */
+export const A_DNS_RESOLVER: Expected = Is.instanceOf(DnsResolver, 'DnsResolver.kubeDns()');
 
 const KUBE_DNS_PODS = Peer.podsIn('kube-system', LabelSelector.matchLabels({ 'k8s-app': 'kube-dns' }));

@@ -1,9 +1,10 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid, show } from './errors';
+import { checkProps, Expected, Is, PropsSpec, required } from './input-checks';
 import { NAMESPACE_NAME_LABEL } from './k8s-rules';
-import { Peer, ResolvedPeer } from './peer';
-import { Port } from './port';
+import { A_PEER, Peer, ResolvedPeer } from './peer';
+import { A_PORT, Port } from './port';
 
 /**
  * One side of a flow in the invariants file format: pods (`namespace` and/or selectors, as in a
@@ -168,6 +169,7 @@ export class Invariant {
    * @param props the flows and the invariant's name
    */
   public static neverAllowed(props: NeverAllowedProps): Invariant {
+    checkProps(`Invariant.neverAllowed(${show(props?.name)})`, props, NEVER_ALLOWED);
     const where = `Invariant.neverAllowed(${show(props.name)})`;
     checkName(where, props.name);
     for (const [side, peers] of [['from', props.from], ['to', props.to]] as const) {
@@ -185,6 +187,7 @@ export class Invariant {
    * @param props the flows and the invariant's name
    */
   public static alwaysAllowed(props: AlwaysAllowedProps): Invariant {
+    checkProps(`Invariant.alwaysAllowed(${show(props?.name)})`, props, ALWAYS_ALLOWED);
     const where = `Invariant.alwaysAllowed(${show(props.name)})`;
     checkName(where, props.name);
     for (const [side, peers] of [['from', props.from], ['to', props.to], ['ports', props.ports]] as const) {
@@ -277,6 +280,19 @@ export function endpointFromEntry(entry: any, namespace: string): EndpointSpec {
   if (entry.namespaceSelector && !onlyName) return entry;
   return { namespace: byName ? byName[NAMESPACE_NAME_LABEL] : namespace, podSelector: entry.podSelector ?? {} };
 }
+
+const PEERS = Is.listOf(A_PEER);
+const PORTS = Is.listOf(A_PORT);
+const NAME = required(Is.string("'the frontend never reaches the database'"));
+const EXEMPTION: PropsSpec<FlowExemption> = { from: PEERS, to: PEERS, ports: PORTS };
+const NEVER_ALLOWED: PropsSpec<NeverAllowedProps> = { name: NAME, from: PEERS, to: PEERS, ports: PORTS, except: Is.listOf(Is.struct(EXEMPTION)), exceptDeclaredFlows: Is.boolean() };
+const ALWAYS_ALLOWED: PropsSpec<AlwaysAllowedProps> = { name: NAME, from: required(PEERS), to: required(PEERS), ports: required(PORTS) };
+
+/**
+ * An invariant, as entries that take one expect it.
+ * @internal
+ */
+export const AN_INVARIANT: Expected = Is.instanceOf(Invariant, "Invariant.neverAllowed({ name: 'web never reaches db', from: [Peer.workload(web)], to: [Peer.workload(db)] })");
 
 function checkName(where: string, name: string): void {
   if (name.trim() === '') throw invalid(where, 'the name is empty', 'Say what the invariant guarantees, e.g. "the frontend never reaches the database"');

@@ -1,4 +1,6 @@
 /* eslint-disable no-bitwise */ // IP address arithmetic is bit arithmetic.
+import { show } from './errors';
+
 /**
  * The Kubernetes API server's validation rules that NetworkPolicy fields are held to, as pure
  * functions. Each returns `undefined` when the value is valid, or a sentence saying which rule it
@@ -64,7 +66,7 @@ export function checkLabelKey(key: string): string | undefined {
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (prefix !== undefined) {
     const problem = checkDns1123Subdomain(prefix);
-    if (problem) return `has a prefix '${prefix}' that ${problem}`;
+    if (problem) return `has a prefix ${show(prefix)} that ${problem}`;
   }
   if (name.length === 0) return 'must have a name part (the part after any prefix/)';
   if (name.length > MAX_DNS1123_LABEL) return `has a name part of ${name.length} characters; the limit is ${MAX_DNS1123_LABEL}`;
@@ -220,11 +222,11 @@ export function parseCidr(text: string): ParsedCidr | string {
   const slash = text.indexOf('/');
   if (slash < 0) return "must be in CIDR notation 'address/prefix', e.g. '10.0.0.0/8' or 'fd00::/8'";
   const ip = parseIp(text.slice(0, slash));
-  if (!ip) return `has an invalid IP address '${text.slice(0, slash)}'`;
+  if (!ip) return `has an invalid IP address ${show(text.slice(0, slash))}`;
   const prefixText = text.slice(slash + 1);
   const bits = ip.family === 4 ? 32 : 128;
   if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) {
-    return `has an invalid prefix length '/${prefixText}' (IPv${ip.family} allows /0 to /${bits})`;
+    return `has an invalid prefix length ${show(`/${prefixText}`)} (IPv${ip.family} allows /0 to /${bits})`;
   }
   const prefix = Number(prefixText);
   const mask = prefix === 0 ? 0n : ((1n << BigInt(prefix)) - 1n) << BigInt(bits - prefix);

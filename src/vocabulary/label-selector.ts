@@ -1,4 +1,5 @@
 import { invalid, show } from './errors';
+import { checkArg, checkProps, Expected, Is, PropsSpec, required } from './input-checks';
 import { checkLabelKey, checkLabelValue } from './k8s-rules';
 
 /**
@@ -71,15 +72,17 @@ export class LabelExpression {
 
   private constructor(key: string, operator: LabelOperator, values?: string[]) {
     const where = `LabelExpression.${operatorFactory(operator)}(${show(key)}${values ? `, ${show(values)}` : ''})`;
+    checkArg(where, 'key', key, A_LABEL_KEY);
     const keyProblem = checkLabelKey(key);
-    if (keyProblem) throw invalid(where, `label key ${show(key)} ${keyProblem}`);
-    if (values !== undefined) {
-      if (values.length === 0) {
+    if (keyProblem) throw invalid(where, `label key ${show(key)} ${keyProblem}`, LABEL_KEY_FIX);
+    if (operator === LabelOperator.IN || operator === LabelOperator.NOT_IN) {
+      checkArg(where, 'values', values, A_LABEL_VALUE_LIST);
+      if (values!.length === 0) {
         throw invalid(where, `${operator} needs at least one value`, `Use LabelExpression.${operator === LabelOperator.IN ? 'exists' : 'doesNotExist'}(${show(key)}) if any value will do`);
       }
-      for (const value of values) {
+      for (const value of values!) {
         const problem = checkLabelValue(value);
-        if (problem) throw invalid(where, `label value ${show(value)} ${problem}`);
+        if (problem) throw invalid(where, `label value ${show(value)} ${problem}`, LABEL_VALUE_FIX);
       }
     }
     this.key = key;
@@ -150,7 +153,9 @@ export class LabelSelector {
    * @param labels label keys and values, at least one
    */
   public static matchLabels(labels: { [key: string]: string }): LabelSelector {
-    return LabelSelector.create(() => `LabelSelector.matchLabels(${show(labels)})`, { labels });
+    const where = () => `LabelSelector.matchLabels(${show(labels)})`;
+    checkArg(where(), 'labels', labels, required(A_LABELS));
+    return LabelSelector.create(where, { labels });
   }
 
   /**
@@ -158,7 +163,8 @@ export class LabelSelector {
    * @param options labels and expressions, at least one in all
    */
   public static of(options: LabelSelectorOptions): LabelSelector {
-    return LabelSelector.create(() => 'LabelSelector.of()', options);
+    checkProps('LabelSelector.of()', options, OPTIONS, 'options');
+    return LabelSelector.create(() => 'LabelSelector.of()', options ?? {});
   }
 
   /**
@@ -174,10 +180,10 @@ export class LabelSelector {
     const expressions = options.expressions ?? [];
     for (const [key, value] of Object.entries(labels)) {
       const keyProblem = checkLabelKey(key);
-      if (keyProblem) throw invalid(where(), `label key ${show(key)} ${keyProblem}`);
+      if (keyProblem) throw invalid(where(), `label key ${show(key)} ${keyProblem}`, LABEL_KEY_FIX);
       if (typeof value !== 'string') throw invalid(where(), `label ${show(key)} has the value ${show(value)}, which is not a string`, 'Quote numbers and booleans');
       const valueProblem = checkLabelValue(value);
-      if (valueProblem) throw invalid(where(), `label value ${show(value)} (key ${show(key)}) ${valueProblem}`);
+      if (valueProblem) throw invalid(where(), `label value ${show(value)} (key ${show(key)}) ${valueProblem}`, LABEL_VALUE_FIX);
     }
     if (Object.keys(labels).length === 0 && expressions.length === 0) {
       throw invalid(where(), 'an empty selector matches every pod or namespace, which would silently widen access',
@@ -230,6 +236,28 @@ export class LabelSelector {
     return parts.length > 0 ? parts.join(',') : '<all>';
   }
 }
+
+const LABEL_KEY_FIX = "Use a key such as 'app' or 'app.kubernetes.io/name'";
+const LABEL_VALUE_FIX = "Use a value such as 'web' or 'v1.2', or LabelExpression.exists(key) for any value";
+const A_LABEL_KEY = required(Is.string("'app'"));
+const A_LABEL_VALUE_LIST = required(Is.listOf(Is.string("'web'")));
+
+/**
+ * Labels, as entries that take them expect them.
+ * @internal
+ */
+export const A_LABELS: Expected = Is.labels("{ app: 'web' }");
+
+/**
+ * A label selector, as entries that take one expect it.
+ * @internal
+ */
+export const A_LABEL_SELECTOR: Expected = Is.instanceOf(LabelSelector, "LabelSelector.matchLabels({ app: 'web' })");
+
+const OPTIONS: PropsSpec<LabelSelectorOptions> = {
+  labels: A_LABELS,
+  expressions: Is.listOf(Is.instanceOf(LabelExpression, "LabelExpression.in('tier', ['web'])")),
+};
 
 /**
  * A locale-independent string order, so that output never depends on the machine.

@@ -1,11 +1,12 @@
 import { IConstruct } from 'constructs';
 import { cidrDifference } from './cidr-difference';
 import { invalid, show } from './errors';
-import { checkDns1123Label, checkDns1123Subdomain, checkExcept, checkPortNumber, IpFamily, NAMESPACE_NAME_LABEL, parseCidr, ParsedCidr } from './k8s-rules';
-import { LabelSelector } from './label-selector';
+import { checkArg, checkProps, Expected, Is, PropsSpec, required } from './input-checks';
+import { checkDns1123Subdomain, checkExcept, checkPortNumber, IpFamily, NAMESPACE_NAME_LABEL, parseCidr, ParsedCidr } from './k8s-rules';
+import { A_LABEL_SELECTOR, LabelSelector } from './label-selector';
 import { Port, Protocol } from './port';
-import { readService, serviceTargetPorts } from './service';
-import { nameFromSelector, ResolvedWorkload, Workload } from './workload';
+import { A_SERVICE, readService, serviceTargetPorts } from './service';
+import { A_WORKLOAD, nameFromSelector, ResolvedWorkload, Workload } from './workload';
 
 
 /**
@@ -40,7 +41,7 @@ export interface ResolvedPeer {
   /** Set when the peer is a workload inside the cluster, so the other side of a flow can be written. */
   readonly workload?: ResolvedWorkload;
   /** Why NetworkPolicy v1 cannot express the peer, and what can: rendering it there fails with this. */
-  readonly networkPolicyRefusal?: string;
+  readonly networkPolicyRefusal?: { readonly problem: string; readonly fix: string };
   /** What a NetworkPolicy v1 rendering of the peer leaves to the CNI, printed when it is rendered. */
   readonly networkPolicyWarning?: string;
   /** Set when the peer can only be a destination (a DNS name). */
@@ -120,6 +121,7 @@ export class Peer {
    * @param selector the pods' labels
    */
   public static pods(selector: LabelSelector): Peer {
+    checkArg('Peer.pods()', 'selector', selector, required(A_LABEL_SELECTOR));
     return new Peer(() => `pods ${selector}`, (ns) => podsPeer(ns, selector));
   }
 
@@ -129,7 +131,9 @@ export class Peer {
    * @param selector the pods' labels
    */
   public static podsIn(namespace: string, selector: LabelSelector): Peer {
-    checkNamespace(`Peer.podsIn(${show(namespace)})`, namespace);
+    const where = `Peer.podsIn(${show(namespace)})`;
+    checkArg(where, 'namespace name', namespace, A_NAMESPACE);
+    checkArg(where, 'selector', selector, required(A_LABEL_SELECTOR));
     return new Peer(() => `pods ${selector} in ${namespace}`, () => podsPeer(namespace, selector));
   }
 
@@ -139,6 +143,7 @@ export class Peer {
    * @param workload the pods, e.g. `Workload.of(deployment)`
    */
   public static workload(workload: Workload): Peer {
+    checkArg('Peer.workload()', 'workload', workload, required(A_WORKLOAD));
     return new Peer(() => `workload ${workload.name}`, (_ns, scope) => {
       const resolved = workload._resolve(scope);
       return podsPeer(resolved.namespace, resolved.selector, resolved);
@@ -150,7 +155,7 @@ export class Peer {
    * @param name the namespace's name
    */
   public static namespace(name: string): Peer {
-    checkNamespace(`Peer.namespace(${show(name)})`, name);
+    checkArg(`Peer.namespace(${show(name)})`, 'namespace name', name, A_NAMESPACE);
     return new Peer(() => `namespace ${name}`, () => podsPeer(name, LabelSelector._everything()));
   }
 
@@ -159,6 +164,7 @@ export class Peer {
    * @param selector the namespaces' labels
    */
   public static namespaces(selector: LabelSelector): Peer {
+    checkArg('Peer.namespaces()', 'selector', selector, required(A_LABEL_SELECTOR));
     return new Peer(() => `namespaces ${selector}`, () => namespacesPeer(selector, LabelSelector._everything()));
   }
 
@@ -173,6 +179,8 @@ export class Peer {
    * @param namespaces the namespaces' labels
    */
   public static podsInNamespaces(pods: LabelSelector, namespaces: LabelSelector): Peer {
+    checkArg('Peer.podsInNamespaces()', 'pods', pods, required(A_LABEL_SELECTOR));
+    checkArg('Peer.podsInNamespaces()', 'namespaces', namespaces, required(A_LABEL_SELECTOR));
     return new Peer(() => `pods ${pods} in namespaces ${namespaces}`, () => namespacesPeer(namespaces, pods));
   }
 
@@ -230,6 +238,7 @@ export class Peer {
    * @param service a cdk8s-plus Service (any version), a KubeService or an ApiObject of kind Service
    */
   public static service(service: IConstruct): Peer {
+    checkArg('Peer.service()', 'service', service, required(A_SERVICE));
     const where = `Peer.service(${service.node.path})`;
     return new Peer(() => `service ${service.node.path}`, (_ns, scope) => {
       const spec = readService(service, where);
@@ -250,6 +259,8 @@ export class Peer {
    */
   public static fqdn(name: string, options: FqdnOptions = {}): Peer {
     const where = `Peer.fqdn(${show(name)})`;
+    checkArg(where, 'name', name, required(Is.string("'api.stripe.com'")));
+    checkProps(where, options, FQDN_OPTIONS, 'options');
     const normalized = name.trim().toLowerCase().replace(/\.$/, '');
     const wildcard = normalized.startsWith('*.');
     const domain = wildcard ? normalized.slice(2) : normalized;
@@ -257,10 +268,10 @@ export class Peer {
       throw invalid(where, '\'*\' may only start a name, as \'*.\' before a domain', "Write an exact name ('api.stripe.com') or a wildcard for one label below a domain ('*.stripe.com')");
     }
     const problem = checkDns1123Subdomain(domain);
-    if (problem) throw invalid(where, `${wildcard ? 'the domain after \'*.\'' : 'the name'} ${show(domain)} ${problem}`);
+    if (problem) throw invalid(where, `${wildcard ? 'the domain after \'*.\'' : 'the name'} ${show(domain)} ${problem}`, "Write a DNS name such as 'api.stripe.com' or '*.stripe.com'");
     const fallbackPeers = (options.fallbackCidrs ?? []).map((text) => {
       const parsed = parseCidr(text);
-      if (typeof parsed === 'string') throw invalid(where, `fallback CIDR ${show(text)} ${parsed}`);
+      if (typeof parsed === 'string') throw invalid(where, `fallback CIDR ${show(text)} ${parsed}`, CIDR_FIX);
       return blockPeer(`${where} fallback`, parsed.family, text, []).resolved;
     });
     const entry = wildcard ? { matchPattern: normalized } : { matchName: normalized };
@@ -269,7 +280,10 @@ export class Peer {
       destinationOnly: true,
       render: (ns) => fallbackPeers.flatMap((p) => p.render(ns)),
       ...(fallbackPeers.length === 0 ? {
-        networkPolicyRefusal: `${where}: NetworkPolicy v1 cannot select a DNS name. Render with the Cilium backend (PolicyBackend.use(app, [PolicyBackend.CILIUM])), which writes toFQDNs, or give the addresses to allow instead: Peer.fqdn(${show(name)}, { fallbackCidrs: ['203.0.113.0/24'] })`,
+        networkPolicyRefusal: {
+          problem: `${where}: NetworkPolicy v1 cannot select a DNS name`,
+          fix: `Render with the Cilium backend (PolicyBackend.use(app, [PolicyBackend.CILIUM])), which writes toFQDNs, or give the addresses to allow instead: Peer.fqdn(${show(name)}, { fallbackCidrs: ['203.0.113.0/24'] })`,
+        },
       } : {}),
       renderCilium: () => ({ field: 'FQDNs', entry }),
       renderCluster: (at) => {
@@ -295,9 +309,10 @@ export class Peer {
    */
   public static kubeApiServer(options: KubeApiServerOptions = {}): Peer {
     const where = 'Peer.kubeApiServer()';
+    checkProps(where, options, KUBE_API_SERVER_OPTIONS, 'options');
     const port = options.port ?? 443;
     const problem = checkPortNumber(port);
-    if (problem) throw invalid(where, `port ${port} ${problem}`);
+    if (problem) throw invalid(where, `port ${port} ${problem}`, 'Give the port the endpoints listen on, e.g. 6443 or 443');
     const endpoints = (options.endpoints ?? []).map((text) => {
       const cidr = text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`;
       const parsed = parseCidr(cidr);
@@ -309,7 +324,10 @@ export class Peer {
       key: `kube-apiserver|${endpoints.map((p) => p.key).join(',')}|${port}`,
       render: (ns) => endpoints.flatMap((p) => p.render(ns)),
       ...(endpoints.length === 0 ? {
-        networkPolicyRefusal: `${where}: NetworkPolicy v1 cannot select the API server without its addresses. Give them (Peer.kubeApiServer({ endpoints: ['10.0.0.1'], port: 6443 }), from kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes), or render with the Cilium backend (PolicyBackend.use(app, [PolicyBackend.CILIUM])), which selects it as the kube-apiserver entity`,
+        networkPolicyRefusal: {
+          problem: `${where}: NetworkPolicy v1 cannot select the API server without its addresses`,
+          fix: "Give them (Peer.kubeApiServer({ endpoints: ['10.0.0.1'], port: 6443 }), from kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes), or render with the Cilium backend (PolicyBackend.use(app, [PolicyBackend.CILIUM])), which selects it as the kube-apiserver entity",
+        },
       } : {
         networkPolicyWarning: `NetworkPolicy v1 allows the API server as ipBlocks of its endpoints (${(options.endpoints ?? []).join(', ')}) on ${port}/TCP; CNIs differ here (Cilium gives the API server its own identity, which ipBlocks do not match; managed control planes may change addresses), so check it on your CNI or use the Cilium backend`,
       }),
@@ -339,6 +357,8 @@ export class Peer {
   }
 
   private static ipBlock(where: string, family: IpFamily, cidrText: string, exceptText: string[], wideChoice?: string): Peer {
+    checkArg(where, 'cidr', cidrText, required(Is.string(family === 4 ? "'203.0.113.0/24'" : "'2001:db8::/32'")));
+    checkArg(where, 'except', exceptText, A_CIDR_LIST);
     const { text, resolved } = blockPeer(where, family, cidrText, exceptText, wideChoice);
     return new Peer(() => text, () => resolved);
   }
@@ -365,10 +385,18 @@ export class Peer {
 /** RFC 1918, RFC 6598, loopback and link-local IPv4 ranges. */
 const NON_PUBLIC_IPV4 = ['10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16'];
 
-function checkNamespace(where: string, name: string): void {
-  const problem = checkDns1123Label(name);
-  if (problem) throw invalid(where, `namespace name ${show(name)} ${problem}`);
-}
+const A_NAMESPACE = required(Is.namespaceName());
+const A_CIDR_LIST = Is.listOf(Is.string("'203.0.113.0/24'"));
+const CIDR_FIX = "Write it as 'address/prefix', e.g. '203.0.113.0/24' or '2001:db8::/32'";
+
+const FQDN_OPTIONS: PropsSpec<FqdnOptions> = { fallbackCidrs: A_CIDR_LIST };
+const KUBE_API_SERVER_OPTIONS: PropsSpec<KubeApiServerOptions> = { endpoints: Is.listOf(Is.string("'10.0.0.1'")), port: Is.number('6443') };
+
+/**
+ * A peer, as entries that take one expect it.
+ * @internal
+ */
+export const A_PEER: Expected = Is.instanceOf(Peer, "Peer.pods(LabelSelector.matchLabels({ app: 'web' }))");
 
 function nameSelector(namespace: string): any {
   return { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } };
@@ -440,13 +468,13 @@ function blockPeer(where: string, family: IpFamily, cidrText: string, exceptText
 { text: string; resolved: ResolvedPeer } {
   const cidr = parseStrictCidr(where, family, cidrText);
   if (wideChoice && cidr.prefix === 0) {
-    throw invalid(where, `${cidrText} is every IPv${family} address, pods and nodes included`, `If that is what you mean, say so with ${wideChoice}`);
+    throw invalid(where, `${cidrText} is every IPv${family} address, pods and nodes included`, `Say so with ${wideChoice} if that is what you mean`);
   }
   const except = new Map<string, ParsedCidr>();
   for (const text of exceptText) {
     const hole = parseStrictCidr(`${where} except ${show(text)}`, family, text);
     const problem = checkExcept(cidr, hole);
-    if (problem) throw invalid(where, `except entry ${show(text)} ${problem}`, 'Kubernetes rejects except entries that are not strictly inside the cidr');
+    if (problem) throw invalid(where, `except entry ${show(text)} ${problem}`, `Give except blocks strictly inside ${cidr.canonical}, as Kubernetes requires`);
     except.set(hole.canonical, hole);
   }
   const holes = [...except.keys()].sort();
@@ -464,7 +492,7 @@ function blockPeer(where: string, family: IpFamily, cidrText: string, exceptText
 
 function parseStrictCidr(where: string, family: IpFamily, text: string): ParsedCidr {
   const parsed = parseCidr(text);
-  if (typeof parsed === 'string') throw invalid(where, `CIDR ${show(text)} ${parsed}`);
+  if (typeof parsed === 'string') throw invalid(where, `CIDR ${show(text)} ${parsed}`, CIDR_FIX);
   if (parsed.family !== family) {
     throw invalid(where, `CIDR ${show(text)} is IPv${parsed.family}`, `Use Peer.ipv${parsed.family}(${show(text)})`);
   }

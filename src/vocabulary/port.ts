@@ -1,4 +1,5 @@
 import { invalid, show } from './errors';
+import { checkArg, Expected, Is, required } from './input-checks';
 import { checkPortName, checkPortNumber } from './k8s-rules';
 
 /**
@@ -15,6 +16,15 @@ export enum Protocol {
   /** SCTP. Some CNIs do not enforce SCTP rules. */
   SCTP = 'SCTP',
 }
+
+/**
+ * A protocol, as entries that take one expect it.
+ * @internal
+ */
+export const A_PROTOCOL: Expected = Is.enumOf('Protocol', Protocol);
+
+/** Made before the class: its constants are made with its factories. */
+const A_PORT_NUMBER = required(Is.number('8080'));
 
 /**
  * The ports of a rule: a number, a range, a named container port, every port of a protocol, or every
@@ -65,7 +75,7 @@ export class Port {
    * @param port the port number, 1-65535
    */
   public static tcp(port: number): Port {
-    return Port.numbered(`Port.tcp(${port})`, Protocol.TCP, port);
+    return Port.numbered(`Port.tcp(${show(port)})`, Protocol.TCP, port);
   }
 
   /**
@@ -73,7 +83,7 @@ export class Port {
    * @param port the port number, 1-65535
    */
   public static udp(port: number): Port {
-    return Port.numbered(`Port.udp(${port})`, Protocol.UDP, port);
+    return Port.numbered(`Port.udp(${show(port)})`, Protocol.UDP, port);
   }
 
   /**
@@ -81,7 +91,7 @@ export class Port {
    * @param port the port number, 1-65535
    */
   public static sctp(port: number): Port {
-    return Port.numbered(`Port.sctp(${port})`, Protocol.SCTP, port);
+    return Port.numbered(`Port.sctp(${show(port)})`, Protocol.SCTP, port);
   }
 
   /**
@@ -90,7 +100,7 @@ export class Port {
    * @param to the last port, at least `from`
    */
   public static tcpRange(from: number, to: number): Port {
-    return Port.range(`Port.tcpRange(${from}, ${to})`, Protocol.TCP, from, to);
+    return Port.range(`Port.tcpRange(${show(from)}, ${show(to)})`, Protocol.TCP, from, to);
   }
 
   /**
@@ -99,7 +109,7 @@ export class Port {
    * @param to the last port, at least `from`
    */
   public static udpRange(from: number, to: number): Port {
-    return Port.range(`Port.udpRange(${from}, ${to})`, Protocol.UDP, from, to);
+    return Port.range(`Port.udpRange(${show(from)}, ${show(to)})`, Protocol.UDP, from, to);
   }
 
   /**
@@ -108,7 +118,7 @@ export class Port {
    * @param to the last port, at least `from`
    */
   public static sctpRange(from: number, to: number): Port {
-    return Port.range(`Port.sctpRange(${from}, ${to})`, Protocol.SCTP, from, to);
+    return Port.range(`Port.sctpRange(${show(from)}, ${show(to)})`, Protocol.SCTP, from, to);
   }
 
   /** Every TCP port (a `NetworkPolicyPort` with protocol TCP and no port). */
@@ -143,6 +153,8 @@ export class Port {
    */
   public static named(name: string, protocol?: Protocol): Port {
     const where = `Port.named(${show(name)})`;
+    checkArg(where, 'name', name, required(Is.string("'http'")));
+    checkArg(where, 'protocol', protocol, A_PROTOCOL);
     const problem = checkPortName(name);
     if (problem) {
       throw invalid(where, `port name ${show(name)} ${problem}`, "Use the container port's name as written in its spec, e.g. 'http' or 'metrics'");
@@ -151,15 +163,17 @@ export class Port {
   }
 
   private static numbered(where: string, protocol: Protocol, port: number): Port {
+    checkArg(where, 'port', port, A_PORT_NUMBER);
     const problem = checkPortNumber(port);
     if (problem) throw invalid(where, `port ${port} is out of range: a port ${problem}`, `Use Port.all${title(protocol)}() for every ${protocol} port`);
     return new Port(protocol, port);
   }
 
   private static range(where: string, protocol: Protocol, from: number, to: number): Port {
-    for (const n of [from, to]) {
+    for (const [name, n] of [['from', from], ['to', to]] as const) {
+      checkArg(where, name, n, A_PORT_NUMBER);
       const problem = checkPortNumber(n);
-      if (problem) throw invalid(where, `port ${n} is out of range: a port ${problem}`);
+      if (problem) throw invalid(where, `port ${n} is out of range: a port ${problem}`, `Use Port.all${title(protocol)}() for every ${protocol} port`);
     }
     if (to < from) throw invalid(where, `the range ends (endPort ${to}) before it starts (port ${from})`, `Write Port.${protocol.toLowerCase()}Range(${to}, ${from})`);
     return from === to ? new Port(protocol, from) : new Port(protocol, from, to);
@@ -228,6 +242,12 @@ export class Port {
     return `${this.number}${this.endPort !== undefined ? `-${this.endPort}` : ''}/${this.protocol}`;
   }
 }
+
+/**
+ * A port, as entries that take one expect it.
+ * @internal
+ */
+export const A_PORT: Expected = Is.instanceOf(Port, 'Port.tcp(8080)');
 
 function title(protocol: Protocol): string {
   return protocol.charAt(0) + protocol.slice(1).toLowerCase();

@@ -1,8 +1,15 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
+import { checkArg, Expected, Is } from './input-checks';
 import { LabelSelector } from './label-selector';
-import { Port, Protocol } from './port';
+import { A_PROTOCOL, Port, Protocol } from './port';
+
+/**
+ * A Service construct, as entries that take one expect it.
+ * @internal
+ */
+export const A_SERVICE: Expected = Is.construct('a Service construct', 'a cdk8s-plus Service, a KubeService or an ApiObject of kind Service');
 
 /**
  * A Service as the vocabulary reads it: from the `v1` Service object a construct synthesizes (a
@@ -37,8 +44,9 @@ export function readService(service: IConstruct, where: string): ServiceSpec {
   if (Object.keys(labels).length === 0) {
     throw invalid(where, `${describe} has no selector, so no pods stand behind it for a policy to select`, 'Give the Service a selector, or name its pods with Peer.pods / Workload.fromLabels');
   }
-  const ports = (json.spec?.ports ?? []).map((p: any) => {
+  const ports = (json.spec?.ports ?? []).map((p: any, i: number) => {
     const protocol = (p.protocol ?? 'TCP') as Protocol;
+    checkArg(where, `${describe} spec.ports[${i}].protocol`, protocol, A_PROTOCOL);
     const target = p.targetPort ?? p.port;
     return {
       port: Number(p.port),

@@ -1,10 +1,11 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid, show } from './errors';
+import { checkArg, checkProps, Expected, Is, PropsSpec, required } from './input-checks';
 import { checkDns1123Label } from './k8s-rules';
-import { LabelSelector } from './label-selector';
+import { A_LABEL_SELECTOR, A_LABELS, LabelSelector } from './label-selector';
 import { IPodWorkload, POD_ADDRESS_LABEL } from './pod-workload';
-import { readService } from './service';
+import { A_SERVICE, readService } from './service';
 
 /**
  * Options for a workload given by a label selector.
@@ -70,6 +71,8 @@ export class Workload {
    * @default options - the namespace of the chart where it is used, a name made of the label values
    */
   public static fromSelector(selector: LabelSelector, options: WorkloadOptions = {}): Workload {
+    checkArg('Workload.fromSelector()', 'selector', selector, required(A_LABEL_SELECTOR));
+    checkProps(`Workload.fromSelector(${show(selector.toString())})`, options, OPTIONS, 'options');
     return new Workload(() => `Workload.fromSelector(${show(selector.toString())})`, selector, options.namespace, options.name ?? nameFromSelector(selector));
   }
 
@@ -80,6 +83,7 @@ export class Workload {
    * @default options - the namespace of the chart where it is used, a name made of the label values
    */
   public static fromLabels(labels: { [key: string]: string }, options: WorkloadOptions = {}): Workload {
+    checkArg('Workload.fromLabels()', 'labels', labels, required(A_LABELS));
     return Workload.fromSelector(LabelSelector.matchLabels(labels), options);
   }
 
@@ -96,6 +100,7 @@ export class Workload {
       throw invalid(where, 'the argument is not a cdk8s-plus Pod or workload: it has no podMetadata',
         'Pass a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job or Pod, or select other pods with Workload.fromLabels');
     }
+    checkProps(where, options, OBJECT_OPTIONS, 'options');
     const address = pod.podMetadata.getLabel(POD_ADDRESS_LABEL);
     if (!address) {
       throw invalid(where, `the pod template has no '${POD_ADDRESS_LABEL}' label to select it by`,
@@ -113,7 +118,9 @@ export class Workload {
    * @default options - the Service's name
    */
   public static fromService(service: IConstruct, options: WorkloadObjectOptions = {}): Workload {
+    checkArg('Workload.fromService()', 'service', service, required(A_SERVICE));
     const where = `Workload.fromService(${service.node.path})`;
+    checkProps(where, options, OBJECT_OPTIONS, 'options');
     const spec = readService(service, where);
     return new Workload(() => where, spec.selector, spec.namespace, options.name ?? spec.name);
   }
@@ -145,10 +152,7 @@ export class Workload {
     namespace: string | undefined,
     name: string,
   ) {
-    if (namespace !== undefined) {
-      const problem = checkDns1123Label(namespace);
-      if (problem) throw invalid(describe(), `namespace ${show(namespace)} ${problem}`);
-    }
+    checkArg(describe(), 'namespace', namespace, Is.namespaceName());
     this.selector = selector;
     this.namespace = namespace;
     this.name = name;
@@ -174,7 +178,7 @@ export class Workload {
     const namespace = this.namespace ?? chart.namespace;
     if (!namespace) {
       throw invalid(`${scope.node.path}`, `${this.describe()} has no namespace, and the chart '${chart.node.path}' has none either`,
-        "Every NetworkPolicy needs one: pass { namespace: 'my-ns' } to the workload, or create the chart with new Chart(app, 'id', { namespace: 'my-ns' })");
+        "Pass { namespace: 'my-ns' } to the workload, or create the chart with new Chart(app, 'id', { namespace: 'my-ns' }): every NetworkPolicy needs one");
     }
     if (this.namespace === undefined) {
       // cdk8s does not check a chart's namespace; the API server would reject every policy in it.
@@ -184,6 +188,16 @@ export class Workload {
     return { namespace, selector: this.selector, name: this.name };
   }
 }
+
+const NAME = Is.string("'checkout-api'");
+const OPTIONS: PropsSpec<WorkloadOptions> = { namespace: Is.namespaceName(), name: NAME };
+const OBJECT_OPTIONS: PropsSpec<WorkloadObjectOptions> = { name: NAME };
+
+/**
+ * A workload, as entries that take one expect it.
+ * @internal
+ */
+export const A_WORKLOAD: Expected = Is.instanceOf(Workload, "Workload.fromLabels({ app: 'api' })");
 
 /**
  * The name of pods known only by their selector: its label values, e.g. `shop-web`.

@@ -56,7 +56,7 @@ describe('jest matchers', () => {
   });
 
   test('anything else is a clear error', () => {
-    expect(() => reachabilityMatchers.toAllow({}, 'a', 'b', Port.HTTP)).toThrow('toAllow: expected a Reachability or a cdk8s Chart, got object');
+    expect(() => reachabilityMatchers.toAllow({}, 'a', 'b', Port.HTTP)).toThrow('toAllow: expected a Reachability or a cdk8s Chart, got {}');
   });
 });
 

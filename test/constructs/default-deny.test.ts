@@ -130,7 +130,7 @@ describe('DefaultDeny', () => {
     test('no namespace anywhere', () => {
       const chart = chartWithoutNamespace();
       expect(() => new DefaultDeny(chart, 'deny')).toThrow(
-        "no-namespace/deny: Workload.allPods() has no namespace, and the chart 'no-namespace' has none either. Every NetworkPolicy needs one: pass { namespace: 'my-ns' } to the workload, or create the chart with new Chart(app, 'id', { namespace: 'my-ns' })");
+        "no-namespace/deny: Workload.allPods() has no namespace, and the chart 'no-namespace' has none either. Pass { namespace: 'my-ns' } to the workload, or create the chart with new Chart(app, 'id', { namespace: 'my-ns' }): every NetworkPolicy needs one");
     });
 
     test('an invalid namespace name', () => {

@@ -165,9 +165,9 @@ describe('ownership: the other side of a flow goes only into namespaces the app 
 
   test('OwnedNamespaces: an empty list or a bad name is an error naming the construct', () => {
     expect(() => new OwnedNamespaces(Testing.app(), 'owned', { namespaces: [] })).toThrow(/^owned: namespaces is empty, so it would declare nothing\. Name the namespaces/);
-    expect(() => new OwnedNamespaces(Testing.app(), 'owned', { namespaces: ['Kafka'] })).toThrow(/^owned: namespaces entry 'Kafka' /);
+    expect(() => new OwnedNamespaces(Testing.app(), 'owned', { namespaces: ['Kafka'] })).toThrow(/^owned: namespaces\[0\] 'Kafka' must be a DNS-1123 label.*\. Use the namespace's name as Kubernetes has it/);
     // From JavaScript, without types to stop it:
-    expect(() => new OwnedNamespaces(Testing.app(), 'owned', { namespaces: 'kafka' } as any)).toThrow("owned: namespaces must be a list of namespace names, got 'kafka'. Pass e.g. { namespaces: ['kafka'] }");
-    expect(() => new OwnedNamespaces(Testing.app(), 'owned', undefined as any)).toThrow(/^owned: namespaces must be a list of namespace names, got undefined/);
+    expect(() => new OwnedNamespaces(Testing.app(), 'owned', { namespaces: 'kafka' } as any)).toThrow("owned: namespaces must be a list of namespace names, got 'kafka'. Wrap it in a list: ['kafka']");
+    expect(() => new OwnedNamespaces(Testing.app(), 'owned', undefined as any)).toThrow("owned: no props given, but namespaces is required. Pass { namespaces: ['shop-prod'] }");
   });
 });

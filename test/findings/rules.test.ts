@@ -326,7 +326,7 @@ describe('rule selection and the public API', () => {
     expect(run(['NP001', 'pod-without-egress-policy'], objects)).toEqual(['NP001 shop/web', 'NP002 shop/web']);
     const loaded = objects.map((object) => ({ object }));
     expect(analyzeFindings(ClusterModel.fromObjects(loaded), { skipRules: ['NP001', 'NP003', 'NP004'] }).map((f) => f.id)).toEqual(['NP002']);
-    expect(() => run(['NP999'], objects)).toThrow(/^FindingOptions.rules: no finding rule 'NP999'. Known rules: NP001 \(pod-without-ingress-policy\), /);
+    expect(() => run(['NP999'], objects)).toThrow(/^FindingOptions.rules: no finding rule 'NP999'. Use a rule's id or name: NP001 \(pod-without-ingress-policy\), /);
   });
 
   test('NetworkPolicyFindings.rules() lists twenty-seven rules with unique ids and names', () => {

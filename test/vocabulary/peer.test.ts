@@ -78,14 +78,14 @@ describe('Peer', () => {
       ['10.0.0.0/33', "has an invalid prefix length '/33' (IPv4 allows /0 to /32)"],
       ['10.1.2.3/8', "CIDR '10.1.2.3/8' has host bits set beyond /8. Write '10.0.0.0/8' for the network, or /32 for one address"],
       ['fd00::/8', "CIDR 'fd00::/8' is IPv6. Use Peer.ipv6('fd00::/8')"],
-      ['0.0.0.0/0', '0.0.0.0/0 is every IPv4 address, pods and nodes included. If that is what you mean, say so with Peer.anyIpv4()'],
+      ['0.0.0.0/0', '0.0.0.0/0 is every IPv4 address, pods and nodes included. Say so with Peer.anyIpv4() if that is what you mean'],
     ])('ipv4(%p)', (cidr, message) => {
       expect(() => Peer.ipv4(cidr)).toThrow(message);
     });
 
     test('ipv6 checks the family and ::/0', () => {
       expect(() => Peer.ipv6('10.0.0.0/8')).toThrow("CIDR '10.0.0.0/8' is IPv4. Use Peer.ipv4('10.0.0.0/8')");
-      expect(() => Peer.ipv6('::/0')).toThrow('say so with Peer.anyIpv6()');
+      expect(() => Peer.ipv6('::/0')).toThrow('Say so with Peer.anyIpv6()');
     });
 
     test.each([
@@ -133,6 +133,6 @@ describe('DnsResolver', () => {
 
   test('custom and none', () => {
     expect(DnsResolver.none().isNone).toBe(true);
-    expect(() => DnsResolver.custom([], [])).toThrow('DnsResolver.custom(): needs at least one peer and one port. For no DNS at all, use DnsResolver.none()');
+    expect(() => DnsResolver.custom([], [])).toThrow('DnsResolver.custom(): needs at least one peer and one port. Name them, or use DnsResolver.none() for no DNS at all');
   });
 });
