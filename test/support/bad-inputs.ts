@@ -1,4 +1,5 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { chartIn } from './cluster';
 import {
   AllowDnsEgress, AllowFrom, AllowTo, DefaultDeny, DnsResolver, Invariant, LabelExpression, LabelSelector, NetworkPolicyFindings,
@@ -117,6 +118,9 @@ export const BAD_INPUTS: BadInput[] = [
   { entry: 'Workload', input: 'Workload.allPods(LONG)', call: () => Workload.allPods(LONG), says: ["Workload.allPods('xxx", "namespace 'xxx", 'must be at most 63 characters (it has 100000)', NAMESPACE_FIX] },
   { entry: 'Workload', input: "Workload.fromService('api')", call: () => Workload.fromService(js('api')), says: ['Workload.fromService(): ', "service must be a Service construct, got 'api'", 'Pass a Service construct, e.g. a cdk8s-plus Service'] },
   { entry: 'Workload', input: 'Workload.fromService(configMap)', call: (chart) => Workload.fromService(new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap' })), says: ['Workload.fromService(shop/cm): ', 'shop/cm is a ConfigMap (v1), not a v1 Service', 'Pass a cdk8s-plus Service, a KubeService or an ApiObject of kind Service'] },
+  { entry: 'Workload', input: "Workload.of('api')", call: () => Workload.of(js('api')), says: ["Workload.of('api'): ", 'the argument is not a cdk8s-plus Pod or workload', 'Pass a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job or Pod'] },
+  { entry: 'Workload', input: "Workload.of(deployment, { nmae: 'api' })", call: (chart) => Workload.of(deployment(chart), js({ nmae: 'api' })), says: ['Workload.of(shop/api): ', "nmae ('api') is not a prop of options", "Use 'name'"] },
+  { entry: 'Workload', input: "Workload.fromService(service, { name: ['db'] })", call: (chart) => Workload.fromService(service(chart, 'TCP'), js({ name: ['db'] })), says: ['Workload.fromService(shop/db): ', 'name must be a string, got ["db"]', "Pass a string, e.g. 'checkout-api'"] },
   { entry: 'Workload', input: 'DefaultDeny in a chart without a namespace', call: () => new DefaultDeny(new Chart(Testing.app(), 'no-namespace'), 'deny'), says: ['no-namespace/deny: ', 'Workload.allPods() has no namespace', "Pass { namespace: 'my-ns' } to the workload"] },
 
   // DnsResolver
@@ -232,6 +236,11 @@ export const BAD_INPUTS: BadInput[] = [
   { entry: 'reachabilityMatchers', input: "toAllowOnlyDestinations(reach, 'a', Port.HTTP, 'b')", call: () => reachabilityMatchers.toAllowOnlyDestinations(reach, 'a', Port.HTTP, js('b')), says: ['toAllowOnlyDestinations: ', "destinations must be a list of strings, got 'b'", "Wrap it in a list: ['b']"] },
   { entry: 'reachabilityMatchers', input: "toAllow({}, 'a', 'b', Port.HTTP)", call: () => reachabilityMatchers.toAllow({}, 'a', 'b', Port.HTTP), says: ['toAllow: ', 'expected a Reachability or a cdk8s Chart, got {}', 'Build one with Reachability.fromChart(chart)'] },
 ];
+
+/** A cdk8s-plus-28 Deployment `api`. */
+function deployment(chart: Chart): kplus.Deployment {
+  return new kplus.Deployment(chart, 'api', { containers: [{ image: 'api' }] });
+}
 
 /** A v1 Service `db` exposing 5432 with the given protocol. */
 function service(chart: Chart, protocol: string): ApiObject {
