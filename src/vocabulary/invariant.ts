@@ -285,7 +285,9 @@ const PEERS = Is.listOf(A_PEER);
 const PORTS = Is.listOf(A_PORT);
 const NAME = required(Is.string("'the frontend never reaches the database'"));
 const EXEMPTION: PropsSpec<FlowExemption> = { from: PEERS, to: PEERS, ports: PORTS };
-const NEVER_ALLOWED: PropsSpec<NeverAllowedProps> = { name: NAME, from: PEERS, to: PEERS, ports: PORTS, except: Is.listOf(Is.struct(EXEMPTION)), exceptDeclaredFlows: Is.boolean() };
+const NEVER_ALLOWED: PropsSpec<NeverAllowedProps> = {
+  name: NAME, from: PEERS, to: PEERS, ports: PORTS, except: Is.listOf(Is.struct(EXEMPTION)), exceptDeclaredFlows: Is.boolean(),
+};
 const ALWAYS_ALLOWED: PropsSpec<AlwaysAllowedProps> = { name: NAME, from: required(PEERS), to: required(PEERS), ports: required(PORTS) };
 
 /**
