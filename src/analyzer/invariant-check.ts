@@ -348,9 +348,12 @@ export function describeViolatedInvariant(result: InvariantResult, origin: (rule
   return [head, ...pairs, ...more].join('\n');
 }
 
-/** Which construct wrote each rule an explanation names, as lines. */
+/**
+ * Which construct wrote each NetworkPolicy v1 rule an explanation names, as lines (the word boundary
+ * keeps `AdminNetworkPolicy …` and `CiliumNetworkPolicy …` rules out: the registry records v1 rules).
+ */
 function origins(explanation: string, origin: (rule: string) => string | undefined): string[] {
-  const rules = [...new Set([...explanation.matchAll(/NetworkPolicy \S+ (?:ingress|egress)\[\d+\]/g)].map((m) => m[0]))];
+  const rules = [...new Set([...explanation.matchAll(/\bNetworkPolicy \S+ (?:ingress|egress)\[\d+\]/g)].map((m) => m[0]))];
   return rules.map((rule) => ({ rule, by: origin(rule) })).filter((o) => o.by).map((o) => `  ${o.rule} is written for ${o.by}`);
 }
 
