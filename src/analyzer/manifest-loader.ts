@@ -36,6 +36,12 @@ export interface LoadOptions {
    * A file given by name is always an error.
    */
   readonly onSkippedFile?: (skipped: SkippedFile) => void;
+  /**
+   * Called for each folder found inside a directory; `true` leaves the folder out (the callback says
+   * so where it should). A folder given by name is always read.
+   * @default - every folder is read
+   */
+  readonly skipFolder?: (folder: string) => boolean;
   /** Reads standard input, for the path `-`. @default - the process's standard input */
   readonly readStdin?: () => string;
 }
@@ -53,7 +59,7 @@ export function loadManifestFiles(paths: readonly string[], options: LoadOptions
       out.push(...parseManifestText((options.readStdin ?? readStdin)(), '<stdin>'));
       continue;
     }
-    for (const { file, found } of expand(p)) {
+    for (const { file, found } of expand(p, options.skipFolder ?? (() => false))) {
       const values = parseValues(readText(file), file);
       const stray = found && options.onSkippedFile ? strayReason(values) : undefined;
       if (stray !== undefined) options.onSkippedFile!({ file, reason: stray });
@@ -72,7 +78,7 @@ function readStdin(): string {
 }
 
 /** The files of a path: itself, or the manifest files under a directory (`found`). */
-function expand(p: string): { file: string; found: boolean }[] {
+function expand(p: string, skipFolder: (folder: string) => boolean): { file: string; found: boolean }[] {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(p);
@@ -83,8 +89,11 @@ function expand(p: string): { file: string; found: boolean }[] {
   const files: { file: string; found: boolean }[] = [];
   for (const entry of fs.readdirSync(p).sort()) {
     const child = path.join(p, entry);
-    if (fs.statSync(child).isDirectory()) files.push(...expand(child));
-    else if (MANIFEST_EXTENSIONS.includes(path.extname(entry).toLowerCase())) files.push({ file: child, found: true });
+    if (fs.statSync(child).isDirectory()) {
+      if (!skipFolder(child)) files.push(...expand(child, skipFolder));
+    } else if (MANIFEST_EXTENSIONS.includes(path.extname(entry).toLowerCase())) {
+      files.push({ file: child, found: true });
+    }
   }
   return files;
 }

@@ -34,6 +34,25 @@ describe('how the CLI reads its PATHs', () => {
     expect(err).toBe(`cdk8s-netpol analyze: --strict: ${path.join(dir, 'connlist_output.json')} is not a manifest: it holds a list, not Kubernetes objects\n`);
   });
 
+  test('a flow-requests folder in a directory is left out with a warning (not applied), and read when given by name', async () => {
+    fs.rmSync(path.join(dir, 'connlist_output.json'));
+    const requests = path.join(dir, 'flow-requests');
+    fs.mkdirSync(requests);
+    fs.writeFileSync(path.join(requests, 'shop.yaml'), [
+      'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata: {name: allow-all, namespace: shop}',
+      'spec: {podSelector: {}, ingress: [{}], egress: [{}]}', '',
+    ].join('\n'));
+    const skipped = await run(['probe', dir, '--port', '9000', '--strict']);
+    expect(skipped.code).toBe(0);
+    expect(skipped.out).toContain('Reachability on 9000/TCP: 5 of 16 ordered pairs allowed');
+    expect(skipped.err).toBe(`cdk8s-netpol probe: warning: skipped ${requests}/: flow requests, the policies other namespaces' owners `
+      + 'are asked to apply, so not applied; give the folder as a PATH to analyze them as applied\n');
+    const read = await run(['probe', dir, requests, '--port', '9000']);
+    expect([read.code, read.err]).toEqual([0, `cdk8s-netpol probe: warning: skipped ${requests}/: flow requests, the policies other namespaces' owners `
+      + 'are asked to apply, so not applied; give the folder as a PATH to analyze them as applied\n']);
+    expect(read.out).toContain('Reachability on 9000/TCP: 16 of 16 ordered pairs allowed');
+  });
+
   test("'-' reads the manifests from standard input, beside other paths", async () => {
     const pods = fs.readFileSync(path.join(shop, 'workloads.yaml'), 'utf8');
     const { code, out } = await run(['probe', '-', path.join(shop, 'policies'), '--port', '9000', '--output', 'json'], pods);
