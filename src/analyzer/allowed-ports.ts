@@ -1,9 +1,11 @@
+import { BitSet } from './bitset';
 import { ClusterModel, Direction } from './cluster-model';
 import { EndpointModel, isExternal } from './external-nodes';
 import { MatrixEngine } from './matrix-engine';
 import { policyLayers } from './policy-layers';
+import { TIERS } from './policy-tier';
 import { PROTOCOLS, PortSet } from './port-range-set';
-import { hasPolicies, ruleMatchesPeer, sideProgram, walkSide } from './verdict-walk';
+import { SideProgram, hasPolicies, isolates, ruleMatchesPeer, sideProgram, walkSide } from './verdict-walk';
 
 /**
  * A range of ports of one protocol that a connection may use.
@@ -46,16 +48,28 @@ export interface ClassPairPorts {
   readonly open: boolean;
 }
 
+/** A class a source class may reach: the ports, and whether no policy decides any of them. @internal */
+export interface ReachedClass {
+  readonly ports: readonly PortRange[];
+  readonly open: boolean;
+}
+
+/** Class pairs kept for `allowedAt`; beyond this the memo starts over, so whole tables stay in bounded memory. */
+const MEMO_LIMIT = 100_000;
+
 /**
- * Allowed ports for every ordered pair of endpoints, computed once per pair of the matrix
- * engine's classes (endpoints no policy can tell apart have the same ports towards the same
- * class), so whole reports cost classes² rather than endpoints² walks. Agrees with
- * `allowedPortRanges`.
+ * Allowed ports for every ordered pair of endpoints, computed per pair of the matrix engine's
+ * classes (endpoints no policy can tell apart have the same ports towards the same class), so
+ * whole reports cost classes² walks at most. Whole reports ask `reachable`, which walks only the
+ * class pairs some Allow rule may connect (`peerCandidates`), so a cluster where every workload
+ * talks to a few others costs about classes × those few. Agrees with `allowedPortRanges`.
  * @internal
  */
 export class PortRangeTable {
-  private readonly memo = new Map<number, ClassPairPorts>();
+  private memo = new Map<number, ClassPairPorts>();
+  private readonly candidateMemo = new Map<SideProgram, BitSet>();
   private readonly everything: readonly PortRange[] = PortSet.ALL.toRanges();
+  private lastReachable?: { readonly source: number; readonly destinations: ReadonlyMap<number, ReachedClass> };
 
   public constructor(private readonly engine: MatrixEngine) {}
 
@@ -65,7 +79,10 @@ export class PortRangeTable {
    */
   public allowedAt(fromIndex: number, toIndex: number): readonly PortRange[] {
     if (fromIndex === toIndex && !isExternal(this.engine.endpoints[fromIndex])) return this.everything;
-    return this.classPair(this.engine.classOfEndpoint[fromIndex], this.engine.classOfEndpoint[toIndex]).allowed;
+    const s = this.engine.classOfEndpoint[fromIndex];
+    const d = this.engine.classOfEndpoint[toIndex];
+    if (!this.mayConnect(s, d)) return [];
+    return this.classPair(s, d).allowed;
   }
 
   /** Both sides' ports between two different endpoints of these classes (the classes may be equal). */
@@ -82,6 +99,7 @@ export class PortRangeTable {
         allowed: egress.allowed.intersect(ingress.allowed).toRanges(),
         open: egress.defaulted.isAll() && ingress.defaulted.isAll(),
       };
+      if (this.memo.size >= MEMO_LIMIT) this.memo = new Map();
       this.memo.set(key, entry);
     }
     return entry;
@@ -93,6 +111,68 @@ export class PortRangeTable {
    */
   public openAt(fromIndex: number, toIndex: number): boolean {
     return this.classPair(this.engine.classOfEndpoint[fromIndex], this.engine.classOfEndpoint[toIndex]).open;
+  }
+
+  /**
+   * Every class an endpoint of class `sourceClass` may connect to on some port (a different
+   * endpoint of its own class included), with the ports. The last answer is kept, as pods of one
+   * workload usually come one after another.
+   */
+  public reachable(sourceClass: number): ReadonlyMap<number, ReachedClass> {
+    if (this.lastReachable?.source === sourceClass) return this.lastReachable.destinations;
+    const destinations = new Map<number, ReachedClass>();
+    const source = this.engine.program(sourceClass, 'Egress');
+    this.peerCandidates(source).forEach((d) => {
+      if (!this.peerCandidates(this.engine.program(d, 'Ingress')).has(sourceClass)) return;
+      const destination = this.engine.representative(d);
+      const egress = this.side('Egress', sourceClass, d, destination);
+      if (egress.allowed.isEmpty()) return;
+      const ingress = this.side('Ingress', d, sourceClass, destination);
+      const allowed = egress.allowed.intersect(ingress.allowed);
+      if (!allowed.isEmpty()) destinations.set(d, { ports: allowed.toRanges(), open: egress.defaulted.isAll() && ingress.defaulted.isAll() });
+    });
+    this.lastReachable = { source: sourceClass, destinations };
+    return destinations;
+  }
+
+  /**
+   * Whether some port may be allowed from class `s` to class `d`: false means certainly none (no
+   * Allow rule of either side that may apply names the other), true means walk to know.
+   */
+  public mayConnect(s: number, d: number): boolean {
+    return this.peerCandidates(this.engine.program(s, 'Egress')).has(d) && this.peerCandidates(this.engine.program(d, 'Ingress')).has(s);
+  }
+
+  /**
+   * The peer classes a side may allow on some port: every class unless the NetworkPolicy tier
+   * isolates (then the default and the Baseline tier are never reached), else the peers of the
+   * Allow rules of the Admin and NetworkPolicy tiers, the only rules that can allow anything.
+   */
+  private peerCandidates(program: SideProgram): BitSet {
+    let set = this.candidateMemo.get(program);
+    if (set) return set;
+    const networkPolicyTier = TIERS.indexOf('NetworkPolicy');
+    if (!program.byTier[networkPolicyTier].some(isolates)) {
+      set = this.engine.allClasses;
+    } else {
+      set = new BitSet(this.engine.classCount);
+      for (const tier of [TIERS.indexOf('Admin'), networkPolicyTier]) {
+        for (const policy of program.byTier[tier]) {
+          for (const rule of policy.rules) if (rule.action === 'Allow') set.or(this.engine.ruleClasses(rule));
+        }
+      }
+    }
+    this.candidateMemo.set(program, set);
+    return set;
+  }
+
+  /**
+   * What one side allows between an endpoint of `subjectClass` and one of `peerClass`: the
+   * source's egress towards the destination, or the destination's ingress from the source.
+   */
+  public sidePorts(direction: Direction, subjectClass: number, peerClass: number, destinationClass: number): PortSet {
+    if (!this.peerCandidates(this.engine.program(subjectClass, direction)).has(peerClass)) return PortSet.NONE;
+    return this.side(direction, subjectClass, peerClass, this.engine.representative(destinationClass)).allowed;
   }
 
   private side(direction: Direction, subjectClass: number, peerClass: number, destination: EndpointModel): { allowed: PortSet; defaulted: PortSet } {

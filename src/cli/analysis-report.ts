@@ -1,6 +1,6 @@
 import { PortRange, Reachability } from '../analyzer';
 import { formatPortRanges } from '../analyzer/allowed-ports';
-import { FlowGraph, buildFlowGraph, isUnrestricted } from '../reports/flow-graph';
+import { FlowEdge, FlowGraph, FlowNode, FlowNodes, buildFlowGraph, flowEdges, isUnrestricted } from '../reports/flow-graph';
 
 /**
  * The facts `cdk8s-netpol analyze` reports besides findings: every pod's isolation, the external
@@ -48,9 +48,17 @@ export interface AnalysisReport {
   readonly flows: FlowReport[];
 }
 
-/** Builds the report, from the flow graph when one is built already. @internal */
-export function buildAnalysisReport(reachability: Reachability, graph: FlowGraph = buildFlowGraph(reachability)): AnalysisReport {
-  const pods = graph.nodes.map((n) => ({
+/** The report with its flows produced one at a time, for output written as it goes. @internal */
+export interface StreamedAnalysisReport {
+  readonly pods: PodReport[];
+  readonly policies: string[];
+  readonly externals: string[];
+  /** Flows between different pods, then between pods and external nodes. */
+  readonly flows: Iterable<FlowReport>;
+}
+
+function podReports(nodes: readonly FlowNode[]): PodReport[] {
+  return nodes.map((n) => ({
     pod: n.id,
     pods: n.pods,
     ingressIsolated: n.ingressIsolated,
@@ -60,14 +68,34 @@ export function buildAnalysisReport(reachability: Reachability, graph: FlowGraph
     ingressClusterPolicies: n.ingressClusterPolicies,
     egressClusterPolicies: n.egressClusterPolicies,
   }));
-  const flows = graph.edges.map((e) => ({
-    from: e.from,
-    to: e.to,
-    ports: e.ports,
-    summary: formatPortRanges(e.ports),
-    unrestricted: isUnrestricted(e.ports),
-    external: e.external,
-    open: e.open,
-  }));
-  return { pods, policies: reachability.policies, externals: graph.externals, flows };
+}
+
+function flowReport(e: FlowEdge): FlowReport {
+  return {
+    from: e.from, to: e.to, ports: e.ports, summary: formatPortRanges(e.ports), unrestricted: isUnrestricted(e.ports), external: e.external, open: e.open,
+  };
+}
+
+/** Builds the report, from the flow graph when one is built already. @internal */
+export function buildAnalysisReport(reachability: Reachability, graph: FlowGraph = buildFlowGraph(reachability)): AnalysisReport {
+  return { pods: podReports(graph.nodes), policies: reachability.policies, externals: graph.externals, flows: graph.edges.map(flowReport) };
+}
+
+/**
+ * The report with its flows computed as they are read, from the graph's nodes.
+ * @param onRow called as the flows of each row are produced: rows done, and the rows to go through
+ * @internal
+ */
+export function streamAnalysisReport(reachability: Reachability, graph: FlowNodes,
+  onRow?: (done: number, total: number) => void): StreamedAnalysisReport {
+  return {
+    pods: podReports(graph.nodes),
+    policies: reachability.policies,
+    externals: graph.externals,
+    flows: { [Symbol.iterator]: () => mapIterator(flowEdges(reachability, graph, onRow), flowReport) },
+  };
+}
+
+function* mapIterator<A, B>(items: Iterable<A>, fn: (a: A) => B): Generator<B> {
+  for (const item of items) yield fn(item);
 }

@@ -1,20 +1,23 @@
 import * as fs from 'fs';
 import { Reachability } from '../analyzer';
 import { FlowGraph, buildFlowGraph, renderDot, renderMarkdownReport, renderMermaid, renderSarif } from '../reports';
-import { buildAnalysisReport } from './analysis-report';
+import { buildAnalysisReport, streamAnalysisReport } from './analysis-report';
 import { ParsedArgs, UsageError, outputOption } from './cli-args';
 import { failOnOption, findingOptions, suppressionsOption } from './finding-cli-options';
 import { describeUnmodelled, noticeUnmodelled } from './input-notices';
 import { readManifests } from './manifest-input';
 import { packageVersion } from './package-version';
+import { Progress } from './progress';
 import { formatProof } from './proof-format';
-import { formatReportText } from './report-format';
+import { writeReportText } from './report-format';
 import { sarifLocations } from './sarif-locations';
+import { ChunkedWriter, writeJsonObject } from './streamed-output';
 import { InvariantsVerdict, allVerdicts, checkInvariantsFile } from '../analyzer/invariant-check';
 import { readInvariantsFile } from '../analyzer/invariant-file';
 import { applySuppressions } from '../findings/apply-suppressions';
 import { FINDING_RULES, analyzeFindings } from '../findings/finding-rules';
 import { atLeast, sortFindings } from '../findings/severity-order';
+import { buildFlowNodes } from '../reports/flow-graph';
 import { INVARIANT_RULE, invariantFindings, renderInvariantsComment, renderInvariantsMarkdown, renderInvariantsText } from '../reports/invariant-report';
 
 /**
@@ -31,13 +34,23 @@ export interface CommandIo {
   readonly err: (text: string) => void;
   /** Reads standard input, for the path `-`. @default - the process's standard input */
   readonly stdin?: () => string;
+  /** Whether stderr is a terminal (progress is then shown by default). @default false */
+  readonly errIsTty?: boolean;
 }
 
 /** The analyze command's options. @internal */
-export const ANALYZE_VALUE_OPTIONS = ['output', 'report', 'invariants'];
+export const ANALYZE_VALUE_OPTIONS = ['output', 'report', 'invariants', 'max-findings'];
 
 /** The analyze command's boolean flags. @internal */
-export const ANALYZE_FLAGS = ['help', 'open-flows', 'strict', 'pods'];
+export const ANALYZE_FLAGS = ['help', 'open-flows', 'strict', 'pods', 'progress'];
+
+/** Reads `--max-findings N`: how many findings to write at most. @internal */
+export function maxFindingsOption(args: ParsedArgs): number | undefined {
+  const text = args.options.get('max-findings');
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new UsageError(`--max-findings '${text}' must be a whole number, e.g. --max-findings 100`);
+  return Number(text);
+}
 
 /**
  * Runs `analyze` on parsed arguments.
@@ -50,27 +63,54 @@ export function runAnalyze(args: ParsedArgs, io: CommandIo): number {
   const options = findingOptions(args);
   const failOn = failOnOption(args);
   const suppressions = suppressionsOption(args);
+  const maxFindings = maxFindingsOption(args);
   if (args.positional.length === 0) throw new UsageError('give at least one manifest file or directory');
+  const progress = Progress.of('analyze', args, io);
+  progress.phase('reading manifests');
   // Read once; the findings also need the objects (whether a policy wrote policyTypes, NP011).
   const objects = readManifests('analyze', args.positional, args, io);
+  progress.phase(`building the model of ${objects.length.toLocaleString('en-US')} objects`);
   const reach = Reachability._fromLoaded(objects);
   noticeUnmodelled('analyze', args, io, reach.unmodelled);
-  const { active, suppressed, unused } = applySuppressions(sortFindings(analyzeFindings(reach._model, options, objects)), suppressions);
+  const engine = reach._engine;
+  progress.phase('findings');
+  const findings = sortFindings(analyzeFindings(reach._model, options, objects, undefined, engine));
+  const { active, suppressed, unused } = applySuppressions(findings, suppressions);
+  const shown = maxFindings === undefined ? active : active.slice(0, maxFindings);
+  const omitted = active.length - shown.length;
   const invariantsFile = args.options.get('invariants');
   const file = invariantsFile === undefined ? undefined : readInvariantsFile(invariantsFile);
+  if (file) progress.phase('invariants');
   const verdict: InvariantsVerdict | undefined = file && checkInvariantsFile(objects, file);
   const invariants = verdict ? allVerdicts(verdict) : undefined;
   const draw = { openFlows: args.flags.has('open-flows') };
+  const rowOptions = { podLevel: args.flags.has('pods') };
   let graph: FlowGraph | undefined;
-  const flowGraph = (): FlowGraph => (graph ??= buildFlowGraph(reach, { podLevel: args.flags.has('pods') }));
-  const markdown = (): string => renderMarkdownReport({ graph: flowGraph(), findings: active, suppressed, suppressions, draw })
+  const flowGraph = (): FlowGraph => {
+    progress.phase('flows');
+    return (graph ??= buildFlowGraph(reach, rowOptions));
+  };
+  const streamed = () => {
+    const nodes = buildFlowNodes(reach, rowOptions);
+    progress.phase('flows', nodes.rows.length * 3, 'rows');
+    return streamAnalysisReport(reach, nodes, (done) => progress.tick(done));
+  };
+  const markdown = (): string => renderMarkdownReport({
+    graph: flowGraph(), findings: shown, suppressed, suppressions, draw, omittedFindings: omitted,
+  })
     + (invariants ? `\n${renderInvariantsMarkdown(invariants)}` : '');
   if (output === 'proof') {
     io.out(formatProof(verdict!, file!, buildAnalysisReport(reach, flowGraph()), reach));
   } else if (output === 'json') {
-    const accepted = suppressed.map((s) => ({ ...s.finding, reason: s.suppression.reason }));
-    const report = { ...buildAnalysisReport(reach, flowGraph()), findings: active, suppressed: accepted };
-    io.out(`${JSON.stringify({ ...report, unmodelled: reach.unmodelled, ...(invariants ? { invariants } : {}) }, undefined, 2)}\n`);
+    const report = streamed();
+    writeJsonObject(io.out, [
+      ['pods', report.pods], ['policies', report.policies], ['externals', report.externals], ['flows', report.flows],
+      ['findings', shown],
+      ['findingsOmitted', maxFindings === undefined ? undefined : omitted],
+      ['suppressed', suppressed.map((s) => ({ ...s.finding, reason: s.suppression.reason }))],
+      ['unmodelled', reach.unmodelled],
+      ['invariants', invariants],
+    ]);
   } else if (output === 'markdown') {
     io.out(markdown());
   } else if (output === 'mermaid') {
@@ -78,20 +118,26 @@ export function runAnalyze(args: ParsedArgs, io: CommandIo): number {
   } else if (output === 'dot') {
     io.out(renderDot(flowGraph(), draw) + (invariants ? renderInvariantsComment(invariants, '// ') : ''));
   } else if (output === 'sarif') {
+    const omittedNotice = omitted > 0 ? [`${omitted} of ${active.length} findings omitted by --max-findings ${maxFindings}`] : [];
     io.out(renderSarif({
       ...sarifLocations(objects, args.positional),
       toolVersion: packageVersion(),
       rules: invariants ? [...FINDING_RULES, INVARIANT_RULE] : FINDING_RULES,
-      findings: invariants ? [...active, ...invariantFindings(invariants)] : active,
+      findings: invariants ? [...shown, ...invariantFindings(invariants)] : shown,
       suppressed,
-      notices: reach.unmodelled.map((u) => `The verdicts ignore ${describeUnmodelled(u)}`),
+      notices: [...reach.unmodelled.map((u) => `The verdicts ignore ${describeUnmodelled(u)}`), ...omittedNotice],
     }));
   } else {
-    let text = formatReportText(buildAnalysisReport(reach, flowGraph()), active);
-    if (suppressed.length) text += `Suppressed: ${suppressed.length}\n${suppressed.map((s) => `  ${s.finding.id} ${s.finding.subject}: ${s.suppression.reason}\n`).join('')}`;
-    if (invariants) text += `\n${renderInvariantsText(invariants)}`;
-    io.out(text);
+    const w = new ChunkedWriter(io.out);
+    writeReportText(w, streamed(), shown, omitted);
+    if (suppressed.length) {
+      w.line(`Suppressed: ${suppressed.length}`);
+      for (const s of suppressed) w.line(`  ${s.finding.id} ${s.finding.subject}: ${s.suppression.reason}`);
+    }
+    if (invariants) w.write(`\n${renderInvariantsText(invariants)}`);
+    w.flush();
   }
+  progress.done();
   for (const s of unused) io.err(`cdk8s-netpol analyze: suppression ${s.id} '${s.subject}' matches no finding; remove it?\n`);
   const report = args.options.get('report');
   if (report !== undefined) fs.writeFileSync(report, markdown());

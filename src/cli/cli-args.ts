@@ -16,16 +16,21 @@ export interface ParsedArgs {
   readonly positional: string[];
   readonly options: Map<string, string>;
   readonly flags: Set<string>;
+  /** Options that may be given several times (`--context a --context b`), in order. */
+  readonly lists: Map<string, string[]>;
 }
 
 /**
- * Parses `argv` given the options that take a value and the boolean flags the command knows.
+ * Parses `argv` given the options that take a value, the boolean flags and the options that take
+ * a value and may be repeated the command knows.
  * @internal
  */
-export function parseArgs(argv: readonly string[], valueOptions: readonly string[], booleanFlags: readonly string[]): ParsedArgs {
+export function parseArgs(argv: readonly string[], valueOptions: readonly string[], booleanFlags: readonly string[],
+  repeatableOptions: readonly string[] = []): ParsedArgs {
   const positional: string[] = [];
   const options = new Map<string, string>();
   const flags = new Set<string>();
+  const lists = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') { positional.push(...argv.slice(i + 1)); break; }
@@ -40,16 +45,20 @@ export function parseArgs(argv: readonly string[], valueOptions: readonly string
     if (booleanFlags.includes(name)) {
       if (eq >= 0) throw new UsageError(`option --${name} takes no value`);
       flags.add(name);
-    } else if (valueOptions.includes(name)) {
+    } else if (valueOptions.includes(name) || repeatableOptions.includes(name)) {
       const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`option --${name} needs a value`);
+      if (repeatableOptions.includes(name)) {
+        lists.set(name, [...(lists.get(name) ?? []), value]);
+        continue;
+      }
       if (options.has(name)) throw new UsageError(`option --${name} is given twice`);
       options.set(name, value);
     } else {
       throw new UsageError(`unknown option '--${name}'`);
     }
   }
-  return { positional, options, flags };
+  return { positional, options, flags, lists };
 }
 
 /** Reads `--port`: an integer 1-65535. @internal */

@@ -3,6 +3,8 @@ import { CommandIo } from './analyze-command';
 import { ParsedArgs, UsageError, outputOption } from './cli-args';
 import { noticeUnmodelled } from './input-notices';
 import { readManifests } from './manifest-input';
+import { Progress } from './progress';
+import { writeJsonObject } from './streamed-output';
 import { allVerdicts, checkInvariantsFile } from '../analyzer/invariant-check';
 import { readInvariantsFile } from '../analyzer/invariant-file';
 import { STDIN_PATH } from '../analyzer/manifest-loader';
@@ -18,7 +20,10 @@ import { InvariantDiff, diffInvariants, renderInvariantDiff } from '../reports/i
 export const DIFF_VALUE_OPTIONS = ['output', 'invariants'];
 
 /** The diff command's boolean flags. @internal */
-export const DIFF_FLAGS = ['help', 'fail-on-open', 'fail-on-change', 'strict', 'pods'];
+export const DIFF_FLAGS = ['help', 'fail-on-open', 'fail-on-change', 'strict', 'pods', 'progress'];
+
+/** The diff command's options that may be repeated. @internal */
+export const DIFF_LIST_OPTIONS = ['context'];
 
 /**
  * Runs `diff` on parsed arguments.
@@ -32,22 +37,39 @@ export function runDiff(args: ParsedArgs, io: CommandIo): number {
   }
   const [oldPath, newPath] = args.positional;
   if (oldPath === STDIN_PATH && newPath === STDIN_PATH) throw new UsageError(`'${STDIN_PATH}' (standard input) can be one version, not both`);
-  const oldObjects = readManifests('diff', [oldPath], args, io);
-  const newObjects = readManifests('diff', [newPath], args, io);
+  const contextPaths = args.lists.get('context') ?? [];
+  if ([oldPath, newPath, ...contextPaths].filter((p) => p === STDIN_PATH).length > 1) throw new UsageError(`'${STDIN_PATH}' (standard input) can be given once`);
+  const progress = Progress.of('diff', args, io);
+  progress.phase('reading manifests');
+  // What both versions run among: cluster pods, namespaces and policies the app does not own.
+  const context = contextPaths.length > 0 ? readManifests('diff', contextPaths, args, io) : [];
+  const oldObjects = [...readManifests('diff', [oldPath], args, io), ...context];
+  const newObjects = [...readManifests('diff', [newPath], args, io), ...context];
+  progress.phase('building the models');
   const before = Reachability._fromLoaded(oldObjects);
   const after = Reachability._fromLoaded(newObjects);
   noticeUnmodelled('diff', args, io, [...before.unmodelled, ...after.unmodelled]);
-  const diff = diffFlows(before, after, { podLevel: args.flags.has('pods') });
+  const diff = diffFlows(before, after, {
+    podLevel: args.flags.has('pods'),
+    onRow: (done, total) => {
+      if (done === 0) progress.phase('flows', total, 'rows');
+      progress.tick(done);
+    },
+  });
   const invariantsFile = args.options.get('invariants');
   let invariants: InvariantDiff | undefined;
   if (invariantsFile !== undefined) {
     const file = readInvariantsFile(invariantsFile);
     invariants = diffInvariants(allVerdicts(checkInvariantsFile(oldObjects, file)), allVerdicts(checkInvariantsFile(newObjects, file)));
   }
-  if (output === 'json') io.out(`${JSON.stringify({ ...diff, unmodelled: { old: before.unmodelled, new: after.unmodelled }, ...(invariants ? { invariants } : {}) }, undefined, 2)}\n`);
-  else if (output === 'markdown') io.out(renderDiffMarkdown(diff) + (invariants ? `\n${renderInvariantDiff(invariants, true)}` : ''));
-  else io.out(renderDiffText(diff) + (invariants ? `\n${renderInvariantDiff(invariants)}` : ''));
+  if (output === 'json') {
+    writeJsonObject(io.out, [
+      ['opened', diff.opened], ['closed', diff.closed], ['podsOnlyInOld', diff.podsOnlyInOld], ['podsOnlyInNew', diff.podsOnlyInNew],
+      ['unmodelled', { old: before.unmodelled, new: after.unmodelled }], ['invariants', invariants],
+    ]);
+  } else if (output === 'markdown') {io.out(renderDiffMarkdown(diff) + (invariants ? `\n${renderInvariantDiff(invariants, true)}` : ''));} else {io.out(renderDiffText(diff) + (invariants ? `\n${renderInvariantDiff(invariants)}` : ''));}
   const changed = diff.opened.length + diff.closed.length > 0;
+  progress.done();
   const broken = (invariants?.broken.length ?? 0) > 0;
   return broken || (args.flags.has('fail-on-open') && diff.opened.length > 0) || (args.flags.has('fail-on-change') && changed) ? 1 : 0;
 }

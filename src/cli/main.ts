@@ -1,12 +1,14 @@
 import { Reachability } from '../analyzer';
 import { ANALYZE_FLAGS, ANALYZE_VALUE_OPTIONS, runAnalyze } from './analyze-command';
 import { ParsedArgs, UsageError, outputOption, parseArgs, portOption, protocolOption } from './cli-args';
-import { DIFF_FLAGS, DIFF_VALUE_OPTIONS, runDiff } from './diff-command';
+import { DIFF_FLAGS, DIFF_LIST_OPTIONS, DIFF_VALUE_OPTIONS, runDiff } from './diff-command';
 import { EXPOSURE_FLAGS, EXPOSURE_VALUE_OPTIONS, runExposure } from './exposure-command';
 import { FINDING_OPTIONS_HELP, FINDING_VALUE_OPTIONS } from './finding-cli-options';
 import { STRICT_HELP, StrictInputError, noticeUnmodelled } from './input-notices';
 import { readManifests } from './manifest-input';
 import { packageVersion } from './package-version';
+import { PROGRESS_HELP, Progress } from './progress';
+import { ChunkedWriter } from './streamed-output';
 import { ManifestError } from '../analyzer/cluster-model';
 import { checkPortName } from '../vocabulary/k8s-rules';
 import { Port, Protocol } from '../vocabulary/port';
@@ -22,6 +24,8 @@ export interface CliIo {
   readonly err: (text: string) => void;
   /** Reads standard input, for the path `-`. @default - the process's standard input */
   readonly stdin?: () => string;
+  /** Whether stderr is a terminal (progress is then shown by default). @default false */
+  readonly errIsTty?: boolean;
 }
 
 const USAGE = `Usage: cdk8s-netpol <command> PATH... [options]
@@ -44,7 +48,7 @@ Commands:
            Per workload, who may connect to it and where it may connect (every pod of namespace
            X, every namespace, the internet) across every tier of policies; flags workloads open
            to the internet or to the whole cluster.
-  diff     OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change] [--invariants FILE]
+  diff     OLD NEW [--context PATH]... [--output text|json|markdown] [--fail-on-open] [--fail-on-change] [--invariants FILE]
            Which flows a change opens and which it closes, per pair of pods (or pod and range
            of addresses outside the cluster) and port.
 
@@ -58,7 +62,7 @@ ask about, 2 bad usage or input.
 `;
 
 const COMMAND_USAGE: Record<string, string> = {
-  probe: `Usage: cdk8s-netpol probe PATH... --port N [--protocol TCP|UDP|SCTP] [--output text|json] [--strict]
+  probe: `Usage: cdk8s-netpol probe PATH... --port N [--protocol TCP|UDP|SCTP] [--output text|json] [--strict] [--progress]
 
 Probes every ordered pair of pods (a pod to itself included) on one port.
   --port N            destination port, 1-65535 (required)
@@ -66,7 +70,7 @@ Probes every ordered pair of pods (a pod to itself included) on one port.
   --output F          text (default): a matrix; json: {"unmodelled": [{"kind", "apiVersion",
                       "name", "source", "reason"}, ...], "probes": [{"from", "to", "port",
                       "protocol", "allowed", "egressAllowed", "ingressAllowed"}, ...]}
-${STRICT_HELP}`,
+${STRICT_HELP}${PROGRESS_HELP}`,
   explain: `Usage: cdk8s-netpol explain PATH... --from NS/POD|IP --to NS/POD|IP --port N|NAME [--protocol TCP|UDP|SCTP] [--expect allow|deny] [--output text|json] [--strict]
 
 Explains whether a connection is allowed on a port, and why: for each side (the source's egress,
@@ -101,7 +105,9 @@ guardrails' findings (NP001-NP027, each with the objects involved and the fix).
   --pods              one row per pod; by default the pods a workload (Deployment,
                       StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) stamped from its
                       template are one row named after it (found by ownerReferences)
-${STRICT_HELP}${FINDING_OPTIONS_HELP}`,
+  --max-findings N    write at most N findings (the most severe first) and say how many were
+                      left out; --fail-on still counts every finding
+${STRICT_HELP}${PROGRESS_HELP}${FINDING_OPTIONS_HELP}`,
   exposure: `Usage: cdk8s-netpol exposure PATH... [--output text|json|markdown] [--fail-on-flagged] [--strict]
 
 For each workload, who may connect to it ("from") and where it may connect ("to"), with the
@@ -120,7 +126,7 @@ may connect.
                       StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) stamped from its
                       template are one row named after it (found by ownerReferences)
 ${STRICT_HELP}`,
-  diff: `Usage: cdk8s-netpol diff OLD NEW [--output text|json|markdown] [--fail-on-open] [--fail-on-change] [--invariants FILE] [--strict]
+  diff: `Usage: cdk8s-netpol diff OLD NEW [--context PATH]... [--output text|json|markdown] [--fail-on-open] [--fail-on-change] [--invariants FILE] [--strict] [--progress]
 
 Compares two versions of the manifests (files or directories): the flows the new version opens
 and those it closes, per pair of pods and port, and between pods and the addresses outside the
@@ -134,7 +140,10 @@ analyzed in the other as they are.
                       template are one row named after it (found by ownerReferences)
   --invariants FILE   say which invariants of FILE the change breaks and which it restores;
                       exit 1 when it breaks one
-${STRICT_HELP}`,
+  --context PATH      manifests both versions run among (repeatable): pods, namespaces and
+                      policies of the cluster the app does not own, e.g. a kubectl dump of
+                      kube-system and monitoring; their flows with the app are compared too
+${STRICT_HELP}${PROGRESS_HELP}`,
 };
 
 /**
@@ -160,9 +169,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
   try {
     switch (command) {
-      case 'probe': return probe(parseArgs(rest, ['port', 'protocol', 'output'], ['help', 'strict']), io);
+      case 'probe': return probe(parseArgs(rest, ['port', 'protocol', 'output'], ['help', 'strict', 'progress']), io);
       case 'explain': return explain(parseArgs(rest, ['port', 'protocol', 'output', 'from', 'to', 'expect'], ['help', 'strict']), io);
-      case 'diff': return diff(parseArgs(rest, DIFF_VALUE_OPTIONS, DIFF_FLAGS), io);
+      case 'diff': return diff(parseArgs(rest, DIFF_VALUE_OPTIONS, DIFF_FLAGS, DIFF_LIST_OPTIONS), io);
       case 'exposure': return exposure(parseArgs(rest, EXPOSURE_VALUE_OPTIONS, EXPOSURE_FLAGS), io);
       default: return analyze(parseArgs(rest, [...ANALYZE_VALUE_OPTIONS, ...FINDING_VALUE_OPTIONS], ANALYZE_FLAGS), io);
     }
@@ -189,7 +198,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 function processIo(): CliIo {
   // A reader that stops early (`| head`) is not an error.
   process.stdout.on('error', (e: any) => { if (e?.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
-  return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+  return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), errIsTty: process.stderr.isTTY === true };
 }
 
 function load(command: string, args: ParsedArgs, io: CliIo): Reachability {
@@ -209,42 +218,49 @@ function probe(args: ParsedArgs, io: CliIo): number {
   const port = portOption(args, true)!;
   const protocol = protocolOption(args);
   const output = outputOption(args, ['text', 'json']);
+  const progress = Progress.of('probe', args, io);
+  progress.phase('reading manifests');
   const reach = load('probe', args, io);
+  progress.phase('truth table');
   const matrix = reach._matrix({ port, protocol });
   const pods = matrix.pods;
+  const w = new ChunkedWriter(io.out);
+  progress.phase('probes', pods.length, 'rows');
   if (output === 'json') {
-    // Streamed a row at a time, one probe per line: n² probes do not fit in one string.
-    io.out(`{"unmodelled": ${JSON.stringify(reach.unmodelled)},\n"probes": [\n`);
+    // One probe a line, written row by row: n² probes do not fit in one string.
+    w.write(`{"unmodelled": ${JSON.stringify(reach.unmodelled)},\n"probes": [\n`);
+    const names = pods.map((p) => JSON.stringify(p));
+    const tail = `,"port":${port},"protocol":${JSON.stringify(protocol)},"allowed":`;
     for (let i = 0; i < pods.length; i++) {
-      const row: string[] = [];
+      progress.tick(i);
+      const head = `  {"from":${names[i]},"to":`;
       for (let j = 0; j < pods.length; j++) {
-        row.push(`  ${JSON.stringify({
-          from: pods[i],
-          to: pods[j],
-          port,
-          protocol,
-          allowed: matrix.allowedAt(i, j),
-          egressAllowed: matrix.egressAllowedAt(i, j),
-          ingressAllowed: matrix.ingressAllowedAt(i, j),
-        })}`);
+        const last = i === pods.length - 1 && j === pods.length - 1;
+        w.write(`${head}${names[j]}${tail}${matrix.allowedAt(i, j)},"egressAllowed":${matrix.egressAllowedAt(i, j)},"ingressAllowed":${matrix.ingressAllowedAt(i, j)}}${last ? '' : ','}\n`);
       }
-      io.out(`${row.join(',\n')}${i < pods.length - 1 ? ',' : ''}\n`);
     }
-    io.out(']}\n');
+    w.write(']}\n');
+    w.flush();
+    progress.done();
     return 0;
   }
   const width = String(pods.length).length;
   const pad = (s: string | number): string => String(s).padStart(width);
-  const lines = [
-    `Reachability on ${port}/${protocol}: ${matrix.countAllowed()} of ${pods.length * pods.length} ordered pairs allowed`,
-    'Rows: from; columns: to. X allowed, . denied (a pod always reaches itself).',
-    '',
-    `${' '.repeat(width + 2)}${pods.map((_, j) => pad(j + 1)).join(' ')}`,
-  ];
-  pods.forEach((pod, i) => {
-    lines.push(`${pad(i + 1)}  ${pods.map((_, j) => pad(matrix.allowedAt(i, j) ? 'X' : '.')).join(' ')}  ${pod}`);
-  });
-  io.out(`${lines.join('\n')}\n`);
+  w.line(`Reachability on ${port}/${protocol}: ${matrix.countAllowed()} of ${pods.length * pods.length} ordered pairs allowed`);
+  w.line('Rows: from; columns: to. X allowed, . denied (a pod always reaches itself).');
+  w.line('');
+  w.line(`${' '.repeat(width + 2)}${pods.map((_, j) => pad(j + 1)).join(' ')}`);
+  // Each row is the row of dots with an X written where allowed: cell j ends at j * (width + 1) + width - 1.
+  const dots = Buffer.from(pods.map(() => pad('.')).join(' '), 'latin1');
+  const row = Buffer.alloc(dots.length);
+  for (let i = 0; i < pods.length; i++) {
+    progress.tick(i);
+    dots.copy(row);
+    matrix._forEachAllowed(i, (j) => { row[j * (width + 1) + width - 1] = 0x58; });
+    w.line(`${pad(i + 1)}  ${row.toString('latin1')}  ${pods[i]}`);
+  }
+  w.flush();
+  progress.done();
   return 0;
 }
 

@@ -48,10 +48,11 @@ export interface FindingContext {
 /**
  * Builds the context; throws an Error naming the option for a bad CIDR.
  * @param coverage the namespaces the coverage rules report on; every namespace when undefined
+ * @param engine the classes of `model` when the caller has them already
  * @internal
  */
 export function buildFindingContext(
-  model: ClusterModel, options: FindingOptions = {}, objects?: readonly any[], coverage?: ReadonlySet<string>,
+  model: ClusterModel, options: FindingOptions = {}, objects?: readonly any[], coverage?: ReadonlySet<string>, engine?: MatrixEngine,
 ): FindingContext {
   const dns = options.clusterDns ?? {};
   const dnsPort = dns.port ?? 53;
@@ -76,7 +77,7 @@ export function buildFindingContext(
     const types = obj.spec?.policyTypes;
     written.set(`${obj.metadata?.namespace ?? 'default'}/${obj.metadata?.name}`, Array.isArray(types) && types.length > 0);
   }
-  let engine: MatrixEngine | undefined;
+  let classes = engine;
   const knownNamespaces = new Set<string>([
     ...model.pods.map((p) => p.namespace),
     ...model.namespaces.filter((n) => n.declared).map((n) => n.name),
@@ -91,7 +92,7 @@ export function buildFindingContext(
     covers: (namespace) => coverage === undefined || coverage.has(namespace),
     policyTypesWritten: (policy) => (objects ? written.get(policy.id) : undefined),
     objects: (objects ?? []).map((entry) => entry?.object ?? entry),
-    engine: () => (engine ??= new MatrixEngine(model)),
+    engine: () => (classes ??= new MatrixEngine(model)),
   };
 }
 

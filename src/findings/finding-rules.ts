@@ -16,6 +16,7 @@ import { SELECTOR_RULES } from './selector-findings';
 import { UNMODELLED_RULES } from './unmodelled-findings';
 import { WEBHOOK_RULES } from './webhook-findings';
 import { ClusterModel } from '../analyzer/cluster-model';
+import { MatrixEngine } from '../analyzer/matrix-engine';
 import { invalid, show } from '../vocabulary/errors';
 
 /** Every finding rule, in id order. @internal */
@@ -65,12 +66,13 @@ export function selectRules(options: FindingOptions): FindingRuleDefinition[] {
  *   source); without them, rules that need what the manifest wrote (NP011) find nothing
  * @param coverage the namespaces the coverage rules (NP001-NP004) report on; every namespace when
  *   undefined
+ * @param engine the classes of `model` when the caller has them already (`Reachability._engine`)
  * @internal
  */
 export function analyzeFindings(
-  model: ClusterModel, options: FindingOptions = {}, objects?: readonly any[], coverage?: ReadonlySet<string>,
+  model: ClusterModel, options: FindingOptions = {}, objects?: readonly any[], coverage?: ReadonlySet<string>, engine?: MatrixEngine,
 ): Finding[] {
   const rules = selectRules(options);
-  const context = buildFindingContext(model, options, objects, coverage);
+  const context = buildFindingContext(model, options, objects, coverage, engine);
   return rules.flatMap((rule) => toFindings(rule, rule.check(context)));
 }

@@ -195,7 +195,7 @@ export class NetworkPolicyGuardrails extends Construct {
     if (this.last?.key !== key) {
       const reach = Reachability.fromManifests(objects);
       for (const pod of this.props.pods ?? []) reach.addPod(pod);
-      const findings = sortFindings(analyzeFindings(reach._model, this.props, objects, coverage));
+      const findings = sortFindings(analyzeFindings(reach._model, this.props, objects, coverage, reach._engine));
       this.last = { key, analysis: { reach, result: applySuppressions(findings, this.accepted) } };
     }
     return this.last.analysis;

@@ -53,6 +53,12 @@ export interface FlowDiff {
   readonly podsOnlyInNew: string[];
 }
 
+/** How to compare. @internal */
+export interface DiffOptions extends RowOptions {
+  /** Called as rows are compared: rows done, and how many in all. */
+  readonly onRow?: (done: number, total: number) => void;
+}
+
 /** A row of the diff and, in each version, the pod that stands for it. */
 interface DiffRow {
   readonly id: string;
@@ -76,7 +82,7 @@ function addMissing(reach: Reachability, pod: PodModel): string {
  * version has it.
  * @internal
  */
-export function diffFlows(oldReach: Reachability, newReach: Reachability, options: RowOptions = {}): FlowDiff {
+export function diffFlows(oldReach: Reachability, newReach: Reachability, options: DiffOptions = {}): FlowDiff {
   const podId = (reach: Reachability) => (index: number): string => reach._model.pods[index].id;
   const oldRows = new Map(workloadRows(oldReach, options).map((r) => [r.id, podId(oldReach)(r.pod)]));
   const newRows = new Map(workloadRows(newReach, options).map((r) => [r.id, podId(newReach)(r.pod)]));
@@ -88,24 +94,52 @@ export function diffFlows(oldReach: Reachability, newReach: Reachability, option
   ];
   const opened: FlowChange[] = [];
   const closed: FlowChange[] = [];
-  const oldIndex = new Map(oldReach.pods.map((id, i) => [id, i]));
-  const newIndex = new Map(newReach.pods.map((id, i) => [id, i]));
-  const oldTable = oldReach._portTable;
-  const newTable = newReach._portTable;
-  for (const from of rows) {
-    for (const to of rows) {
-      if (from === to) continue;
-      const was = oldTable.allowedAt(oldIndex.get(from.oldPod)!, oldIndex.get(to.oldPod)!);
-      const now = newTable.allowedAt(newIndex.get(from.newPod)!, newIndex.get(to.newPod)!);
-      const more = subtractPortRanges(now, was);
-      const less = subtractPortRanges(was, now);
-      if (more.length > 0) opened.push({ from: from.id, to: to.id, ports: more, label: portLabel(more) });
-      if (less.length > 0) closed.push({ from: from.id, to: to.id, ports: less, label: portLabel(less) });
+  const oldVersion = new VersionRows(oldReach, rows.map((r) => r.oldPod));
+  const newVersion = new VersionRows(newReach, rows.map((r) => r.newPod));
+  // Only pairs that one version or the other allows on some port can change.
+  for (let i = 0; i < rows.length; i++) {
+    options.onRow?.(i, rows.length);
+    const was = oldVersion.reachable(i);
+    const now = newVersion.reachable(i);
+    const targets = [...new Set([...was.keys(), ...now.keys()])].sort((a, b) => a - b);
+    for (const j of targets) {
+      if (j === i) continue;
+      const before = was.get(j) ?? [];
+      const after = now.get(j) ?? [];
+      const more = subtractPortRanges(after, before);
+      const less = subtractPortRanges(before, after);
+      if (more.length > 0) opened.push({ from: rows[i].id, to: rows[j].id, ports: more, label: portLabel(more) });
+      if (less.length > 0) closed.push({ from: rows[i].id, to: rows[j].id, ports: less, label: portLabel(less) });
     }
   }
   const external = diffExternalFlows(new VersionPorts(oldReach), new VersionPorts(newReach), rows);
   // A flow with addresses outside the cluster first: the change most likely to expose a workload.
   return { opened: [...external.opened, ...opened], closed: [...external.closed, ...closed], podsOnlyInOld, podsOnlyInNew };
+}
+
+/** One version's allowed ports between the rows of the diff, by row index. */
+class VersionRows {
+  private readonly classOfRow: number[];
+  private readonly rowsOfClass = new Map<number, number[]>();
+
+  public constructor(private readonly reach: Reachability, pods: readonly string[]) {
+    const index = new Map(reach.pods.map((id, i) => [id, i]));
+    const classOf = reach._engine.classOfPod;
+    this.classOfRow = pods.map((pod) => classOf[index.get(pod)!]);
+    this.classOfRow.forEach((c, row) => {
+      const list = this.rowsOfClass.get(c);
+      if (list) list.push(row); else this.rowsOfClass.set(c, [row]);
+    });
+  }
+
+  /** The rows the row's pod may reach on some port (itself too when its class reaches its own), with the ports. */
+  public reachable(row: number): Map<number, readonly PortRange[]> {
+    const out = new Map<number, readonly PortRange[]>();
+    for (const [d, reached] of this.reach._portTable.reachable(this.classOfRow[row])) {
+      for (const j of this.rowsOfClass.get(d) ?? []) out.set(j, reached.ports);
+    }
+    return out;
+  }
 }
 
 /** One version's allowed ports between its pods and any range of addresses outside the cluster. */
@@ -114,10 +148,13 @@ class VersionPorts {
   private readonly podIndex: Map<string, number>;
   /** A family no policy of this version mentions is one node, the same object for every range of it. */
   private readonly wholeSpaces = new Map<number, ExternalModel>();
+  private readonly nodeOfRange = new Map<ExternalModel, ExternalModel>();
+  private readonly nodeIndex: Map<ExternalModel, number>;
 
   public constructor(private readonly reach: Reachability) {
     this.nodes = externalNodes(reach._model);
     this.podIndex = new Map(reach.pods.map((id, i) => [id, i]));
+    this.nodeIndex = new Map(this.nodes.map((n, k) => [n, k]));
   }
 
   /** The CIDRs this version's policies mention. */
@@ -127,17 +164,21 @@ class VersionPorts {
 
   /** This version's external node holding a range of the common split (its whole family's space when no CIDR of it is mentioned). */
   public nodeOf(range: ExternalModel): ExternalModel {
-    const node = this.nodes.find((n) => externalHoldsIp(n, range.family, range.sample));
+    let node = this.nodeOfRange.get(range);
     if (node) return node;
-    let whole = this.wholeSpaces.get(range.family);
-    if (!whole) { whole = wholeSpace(range.family); this.wholeSpaces.set(range.family, whole); }
-    return whole;
+    node = this.nodes.find((n) => externalHoldsIp(n, range.family, range.sample));
+    if (!node) {
+      node = this.wholeSpaces.get(range.family) ?? wholeSpace(range.family);
+      this.wholeSpaces.set(range.family, node);
+    }
+    this.nodeOfRange.set(range, node);
+    return node;
   }
 
   /** What the pod may use towards the node (outbound) or the node towards the pod. */
   public ports(pod: string, node: ExternalModel, outbound: boolean): readonly PortRange[] {
     const p = this.podIndex.get(pod)!;
-    const k = this.nodes.indexOf(node);
+    const k = this.nodeIndex.get(node) ?? -1;
     if (k < 0) {
       const model = this.reach._model;
       const endpoint = model.pods[p];

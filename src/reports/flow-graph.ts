@@ -1,4 +1,4 @@
-import { RowOptions, workloadRows } from './workload-rows';
+import { RowOptions, WorkloadRow, workloadRows } from './workload-rows';
 import { PortRange, Reachability, formatPortRanges } from '../analyzer';
 import { Direction } from '../analyzer/cluster-model';
 import { TIERS } from '../analyzer/policy-tier';
@@ -98,12 +98,21 @@ export function drawnExternals(graph: FlowGraph, edges: readonly FlowEdge[]): st
   return graph.externals.filter((e) => used.has(e));
 }
 
+/** The nodes of a graph and the rows they stand for, before any edge. @internal */
+export interface FlowNodes {
+  readonly nodes: FlowNode[];
+  /** The row of each node, index for index. */
+  readonly rows: WorkloadRow[];
+  readonly externals: string[];
+  readonly namespaces: string[];
+}
+
 /**
- * Builds the graph with the analyzer's allowed ports for every ordered pair: one node per
- * workload (pods stamped from one template together), or per pod with `podLevel`.
+ * The nodes: one per workload (pods stamped from one template together), or per pod with
+ * `podLevel`, with their isolation.
  * @internal
  */
-export function buildFlowGraph(reachability: Reachability, options: RowOptions = {}): FlowGraph {
+export function buildFlowNodes(reachability: Reachability, options: RowOptions = {}): FlowNodes {
   const rows = workloadRows(reachability, options);
   const engine = reachability._engine;
   const clusterPolicies = (pod: number, direction: Direction): string[] => {
@@ -126,26 +135,68 @@ export function buildFlowGraph(reachability: Reachability, options: RowOptions =
       egressClusterPolicies: clusterPolicies(row.pod, 'Egress'),
     };
   });
+  return { nodes, rows, externals: reachability.externals, namespaces: [...new Set(nodes.map((n) => n.namespace))] };
+}
+
+/**
+ * The edges with the analyzer's allowed ports, as they are found, so a caller can write them out
+ * without holding them all: for each node in order the nodes it reaches (in order), then each
+ * node's flows to external nodes, then external nodes' flows to each node. Only the class pairs
+ * some Allow rule may connect are walked (`PortRangeTable.reachable`).
+ * @param onRow called as rows are gone through (three times each: flows between pods, to external
+ *   nodes, from them): rows done, and how many in all
+ * @internal
+ */
+export function* flowEdges(reachability: Reachability, graph: FlowNodes, onRow?: (done: number, total: number) => void): Generator<FlowEdge> {
+  const { nodes, rows, externals } = graph;
   const table = reachability._portTable;
-  const edges: FlowEdge[] = [];
-  const edge = (from: string, to: string, fromIndex: number, toIndex: number, external: boolean): void => {
-    const ports = table.allowedAt(fromIndex, toIndex);
-    if (ports.length > 0) edges.push({ from, to, ports: [...ports], label: portLabel(ports), open: table.openAt(fromIndex, toIndex), external });
-  };
-  nodes.forEach((from, i) => {
-    nodes.forEach((to, j) => {
-      if (i !== j) edge(from.id, to.id, rows[i].pod, rows[j].pod, false);
-    });
+  const classOf = reachability._engine.classOfEndpoint;
+  const rowsOfClass = new Map<number, number[]>();
+  rows.forEach((row, i) => {
+    const c = classOf[row.pod];
+    const list = rowsOfClass.get(c);
+    if (list) list.push(i); else rowsOfClass.set(c, [i]);
   });
+  const edge = (from: string, to: string, ports: readonly PortRange[], open: boolean, external: boolean): FlowEdge =>
+    ({ from, to, ports: [...ports], label: portLabel(ports), open, external });
+  const total = rows.length * 3;
+  for (let i = 0; i < rows.length; i++) {
+    onRow?.(i, total);
+    const reachable = table.reachable(classOf[rows[i].pod]);
+    const targets: number[] = [];
+    for (const d of reachable.keys()) for (const j of rowsOfClass.get(d) ?? []) if (j !== i) targets.push(j);
+    targets.sort((a, b) => a - b);
+    const from = nodes[i];
+    for (const j of targets) {
+      const to = nodes[j];
+      const reached = reachable.get(classOf[rows[j].pod])!;
+      yield edge(from.id, to.id, reached.ports, reached.open, false);
+    }
+  }
   // External nodes follow the pods in the engine's endpoints; nothing isolates them.
-  const externals = reachability.externals;
   const firstExternal = reachability.pods.length;
-  nodes.forEach((node, i) => {
-    externals.forEach((external, k) => edge(node.id, external, rows[i].pod, firstExternal + k, true));
-  });
-  nodes.forEach((node, i) => {
-    externals.forEach((external, k) => edge(external, node.id, firstExternal + k, rows[i].pod, true));
-  });
-  const namespaces = [...new Set(nodes.map((n) => n.namespace))];
-  return { nodes, externals, edges, namespaces };
+  for (let i = 0; i < rows.length; i++) {
+    onRow?.(rows.length + i, total);
+    const reachable = table.reachable(classOf[rows[i].pod]);
+    for (let k = 0; k < externals.length; k++) {
+      const reached = reachable.get(classOf[firstExternal + k]);
+      if (reached) yield edge(nodes[i].id, externals[k], reached.ports, reached.open, true);
+    }
+  }
+  for (let i = 0; i < rows.length; i++) {
+    onRow?.(2 * rows.length + i, total);
+    for (let k = 0; k < externals.length; k++) {
+      const ports = table.allowedAt(firstExternal + k, rows[i].pod);
+      if (ports.length > 0) yield edge(externals[k], nodes[i].id, ports, table.openAt(firstExternal + k, rows[i].pod), true);
+    }
+  }
+}
+
+/**
+ * Builds the whole graph in memory, for pictures and reports of clusters that fit on a page.
+ * @internal
+ */
+export function buildFlowGraph(reachability: Reachability, options: RowOptions = {}): FlowGraph {
+  const graph = buildFlowNodes(reachability, options);
+  return { nodes: graph.nodes, externals: graph.externals, edges: [...flowEdges(reachability, graph)], namespaces: graph.namespaces };
 }

@@ -21,6 +21,11 @@ export interface MarkdownReportInput {
   readonly diagram?: boolean;
   /** How to draw the diagram. */
   readonly draw?: DrawOptions;
+  /**
+   * Findings left out of `findings` (the CLI's `--max-findings`), said after the table.
+   * @default 0
+   */
+  readonly omittedFindings?: number;
 }
 
 /** Beyond this many pods the matrix becomes a list of flows. */
@@ -79,6 +84,7 @@ export function renderMarkdownReport(input: MarkdownReportInput): string {
     lines.push('| Severity | Id | Subject | Finding | Fix |', '| --- | --- | --- | --- | --- |');
     for (const f of input.findings) lines.push(`| ${f.severity} | ${f.id} | ${cell(f.subject)} | ${cell(f.message)} | ${cell(f.fix)} |`);
   }
+  if (input.omittedFindings) lines.push('', `${input.omittedFindings} more findings omitted by --max-findings.`);
 
   const suppressions = input.suppressions ?? [];
   if (suppressions.length > 0) {

@@ -27,12 +27,21 @@ const cluster = [
   pod('monitoring', 'prometheus', { labels: { app: 'prometheus' }, ips: ['10.3.0.1'] }),
 ];
 
-/** Every pair of pods: the matrix agrees with the walk for the probe. */
+/**
+ * Every pair of pods: the matrix agrees with the walk for the probe; and the ports whole reports
+ * list (only for the pairs some Allow rule may connect) are the walk's, pods and external nodes.
+ */
 function agrees(r: Reachability, port: Port): void {
   const matrix = r.matrix(port);
   for (const from of r.pods) {
     for (const to of r.pods) expect([from, to, matrix.isAllowed(from, to)]).toEqual([from, to, r.isAllowed(from, to, port)]);
   }
+  const endpoints = [...r.pods, ...r.externals];
+  const classOf = r._engine.classOfEndpoint;
+  endpoints.forEach((from, i) => endpoints.forEach((to, j) => {
+    if (i === j && i < r.pods.length) return;
+    expect([from, to, r._portTable.reachable(classOf[i]).get(classOf[j])?.ports ?? []]).toEqual([from, to, r.allowedPorts(from, to)]);
+  }));
 }
 
 function reach(...objects: any[]): Reachability {

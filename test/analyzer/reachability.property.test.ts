@@ -257,4 +257,27 @@ describe('the analyzer agrees with a naive reference evaluator', () => {
     }), { seed: SEED, numRuns: LARGE_RUNS / 2 });
     expect(checked).toBeGreaterThan((LARGE_RUNS / 2) * PROBES.length * 25);
   });
+
+  test(`whole reports walk only the pairs some rule may connect, and miss none: ${LARGE_RUNS / 2} random clusters of up to 25 pods (seed ${SEED})`, () => {
+    const counts = { reached: 0, unreached: 0 };
+    fc.assert(fc.property(clusterArb(25), (gen) => {
+      const { manifests } = toCluster(gen);
+      const reach = Reachability.fromManifests(manifests);
+      const engine = reach._engine;
+      const table = reach._portTable;
+      const endpoints = [...reach.pods, ...reach.externals];
+      endpoints.forEach((from, i) => {
+        // What reachable() lists for the source's class, endpoint by endpoint (a pod not to itself).
+        const listed = table.reachable(engine.classOfEndpoint[i]);
+        endpoints.forEach((to, j) => {
+          if (i === j && i < reach.pods.length) return;
+          const ports = reach.allowedPorts(from, to);
+          expect([from, to, listed.get(engine.classOfEndpoint[j])?.ports ?? []]).toEqual([from, to, ports]);
+          counts[ports.length > 0 ? 'reached' : 'unreached']++;
+        });
+      });
+    }), { seed: SEED, numRuns: LARGE_RUNS / 2 });
+    expect(counts.reached).toBeGreaterThan(counts.unreached / 20);
+    expect(counts.unreached).toBeGreaterThan(counts.reached / 20);
+  });
 });

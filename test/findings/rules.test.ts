@@ -297,7 +297,7 @@ describe('NP020 flows allowed at one side only', () => {
 
   test('fires when ingress admits A but A\'s egress is isolated without it', () => {
     const [f] = findings(['NP020'], [web, api, apiIngress([{ port: 9000 }]), webEgress([])]);
-    expect(f).toMatchObject({ subject: 'shop/web->shop/api', objects: ['Pod shop/web', 'Pod shop/api', 'NetworkPolicy shop/api-in', 'NetworkPolicy shop/web-out'] });
+    expect(f).toMatchObject({ subject: 'shop/api-in', objects: ['Pod shop/web', 'Pod shop/api', 'NetworkPolicy shop/api-in', 'NetworkPolicy shop/web-out'] });
     expect(f.message).toBe("shop/api's ingress (shop/api-in) admits shop/web on TCP 9000, but shop/web is isolated for egress by shop/web-out and may not connect to shop/api there, so the flow is blocked");
   });
 
@@ -310,6 +310,22 @@ describe('NP020 flows allowed at one side only', () => {
   test('fires for the ports only one side allows', () => {
     const fs = findings(['NP020'], [web, api, apiIngress([{ port: 9000 }, { port: 9090 }]), webEgress([toApi([{ port: 'http' }])])]);
     expect(fs.map((f) => f.message)).toEqual([expect.stringContaining('admits shop/web on TCP 9090, but')]);
+  });
+
+  test('one finding per granting policy: the pairs it grants in vain are counted and the first five listed', () => {
+    const clients = Array.from({ length: 8 }, (_, i) => pod('shop', `client-${i}`, { labels: { role: 'client', n: `${i}` } }));
+    const fromClients = policy('shop', 'api-in', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { role: 'client' } } }], ports: [{ port: 9000 }] }] });
+    // client-0 may connect: its egress allows it. The other seven are isolated without a rule.
+    const client0 = policy('shop', 'client-0-out', { podSelector: { matchLabels: { n: '0' } }, policyTypes: ['Egress'], egress: [toApi([{ port: 9000 }])] });
+    const others = policy('shop', 'clients-out', { podSelector: { matchLabels: { role: 'client' } }, policyTypes: ['Egress'], egress: [DNS_EGRESS] });
+    const all = findings(['NP020'], [api, ...clients, fromClients, client0, others]);
+    expect(all).toHaveLength(1);
+    const [f] = all;
+    expect(f.subject).toBe('shop/api-in');
+    expect(f.message).toBe("shop/api-in's ingress admits 7 pairs of pods whose source is isolated for egress without a rule towards the destination, so these flows are blocked: "
+      + [1, 2, 3, 4, 5].map((i) => `shop/client-${i} -> shop/api on TCP 9000 (shop/client-${i}'s egress isolated by shop/clients-out)`).join('; ')
+      + '; and 2 more');
+    expect(f.objects).toEqual(['NetworkPolicy shop/api-in', 'Pod shop/client-1', 'Pod shop/api', 'Pod shop/client-2', 'Pod shop/client-3', 'Pod shop/client-4', 'Pod shop/client-5', 'NetworkPolicy shop/clients-out']);
   });
 
   test('does not fire when both sides allow, when a side is not isolated, or for wildcard peers', () => {
