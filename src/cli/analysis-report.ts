@@ -72,7 +72,13 @@ function podReports(nodes: readonly FlowNode[]): PodReport[] {
 
 function flowReport(e: FlowEdge): FlowReport {
   return {
-    from: e.from, to: e.to, ports: e.ports, summary: formatPortRanges(e.ports), unrestricted: isUnrestricted(e.ports), external: e.external, open: e.open,
+    from: e.from,
+    to: e.to,
+    ports: e.ports,
+    summary: formatPortRanges(e.ports),
+    unrestricted: isUnrestricted(e.ports),
+    external: e.external,
+    open: e.open,
   };
 }
 
