@@ -9,7 +9,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IntOrString, KubeNetworkPolicy, NetworkPolicySpec } from 'cdk8s-plus-28/lib/imports/k8s';
 import * as YAML from 'yaml';
 import { handWrittenPolicies, Intent, Manifest, WorkloadSpec } from './intent';
-import { AllowFrom, DefaultDeny, Peer, Port, Workload } from '../src';
+import { AllowFrom, DefaultDeny, NetworkPolicyGuardrails, Peer, Port, Workload } from '../src';
 
 /** Charts: one for the whole app, or one per namespace (each namespace's file). */
 export type Layout = 'one-chart' | 'chart-per-namespace';
@@ -47,22 +47,46 @@ function id(w: WorkloadSpec): string {
 const ours: Approach = {
   name: 'ours',
   description: 'cdk8s-netpol: `DefaultDeny` per namespace, `AllowFrom` per grant',
-  build(intent, outdir, layout) {
-    const app = new App({ outdir });
-    const chartOf = charts(app, layout);
-    const workloads = new Map<WorkloadSpec, Workload>();
-    for (const w of intent.workloads) workloads.set(w, Workload.fromLabels({ app: w.name }, { namespace: w.namespace }));
-    for (const namespace of intent.namespaces) new DefaultDeny(chartOf(namespace), `deny-${namespace}`, { namespace });
-    for (const { from, to } of intent.grants) {
-      new AllowFrom(chartOf(to.namespace), `${id(to)}-from-${id(from)}`, {
-        to: workloads.get(to)!,
-        from: [Peer.workload(workloads.get(from)!)],
-        ports: [Port.tcp(to.port)],
-      });
-    }
-    return { synth: () => app.synth() };
-  },
+  build: (intent, outdir, layout) => buildOurs(intent, outdir, layout, {}),
 };
+
+/** Ours with a Deployment per workload (plain `ApiObject`s): the app the guardrails look at. */
+const oursApp: Approach = {
+  name: 'ours-app',
+  description: 'ours plus a Deployment per workload',
+  build: (intent, outdir, layout) => buildOurs(intent, outdir, layout, { deployments: true }),
+};
+
+/** The same app with `NetworkPolicyGuardrails`: the analyzer's findings at every synth. */
+const oursAppGuarded: Approach = {
+  name: 'ours-app-guardrails',
+  description: 'ours plus a Deployment per workload, with `NetworkPolicyGuardrails` (findings checked at synth)',
+  build: (intent, outdir, layout) => buildOurs(intent, outdir, layout, { deployments: true, guardrails: true }),
+};
+
+function buildOurs(intent: Intent, outdir: string, layout: Layout, extra: { deployments?: boolean; guardrails?: boolean }): Built {
+  const app = new App({ outdir });
+  const chartOf = charts(app, layout);
+  if (extra.guardrails) new NetworkPolicyGuardrails(chartOf(intent.namespaces[0]), 'guardrails');
+  for (const w of extra.deployments ? intent.workloads : []) {
+    const labels = { app: w.name };
+    new ApiObject(chartOf(w.namespace), `deploy-${id(w)}`, {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: w.name, namespace: w.namespace },
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'x', ports: [{ containerPort: w.port }] }] } } },
+    });
+  }
+  const workloads = new Map<WorkloadSpec, Workload>();
+  for (const w of intent.workloads) workloads.set(w, Workload.fromLabels({ app: w.name }, { namespace: w.namespace }));
+  for (const namespace of intent.namespaces) new DefaultDeny(chartOf(namespace), `deny-${namespace}`, { namespace });
+  for (const { from, to } of intent.grants) {
+    new AllowFrom(chartOf(to.namespace), `${id(to)}-from-${id(from)}`, {
+      to: workloads.get(to)!,
+      from: [Peer.workload(workloads.get(from)!)],
+      ports: [Port.tcp(to.port)],
+    });
+  }
+  return { synth: () => app.synth() };
+}
 
 /** Raw cdk8s: the hand-written policies as generated `KubeNetworkPolicy` objects. */
 const rawKube: Approach = {
@@ -184,8 +208,11 @@ const floor: Approach = {
 
 export const APPROACHES: Approach[] = [ours, rawKube, rawApiObject, plus, floor];
 
+/** Measured on their own, not in the comparison tables (`cli-bench.ts`). */
+const EXTRA: Approach[] = [oursApp, oursAppGuarded];
+
 export function approach(name: string): Approach {
-  const found = APPROACHES.find((a) => a.name === name);
+  const found = [...APPROACHES, ...EXTRA].find((a) => a.name === name);
   if (!found) throw new Error(`unknown approach '${name}': one of ${APPROACHES.map((a) => a.name).join(', ')}`);
   return found;
 }
