@@ -1,11 +1,14 @@
 import { Construct } from 'constructs';
 import { ClusterGuardrail } from './cluster-guardrail';
 import { ClusterRule } from '../vocabulary/cluster-rule';
-import { DnsResolver } from '../vocabulary/dns-resolver';
+import { A_DNS_RESOLVER, DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid } from '../vocabulary/errors';
+import { checkProps, PropsSpec } from '../vocabulary/input-checks';
 import { NAMESPACE_NAME_LABEL } from '../vocabulary/k8s-rules';
-import { LabelSelector } from '../vocabulary/label-selector';
+import { A_LABEL_SELECTOR, LabelSelector } from '../vocabulary/label-selector';
 import { Peer } from '../vocabulary/peer';
+
+const PROPS: PropsSpec<AlwaysAllowDnsProps> = { dns: A_DNS_RESOLVER, namespaces: A_LABEL_SELECTOR };
 
 /**
  * Properties of an {@link AlwaysAllowDns}.
@@ -43,6 +46,7 @@ export class AlwaysAllowDns extends Construct {
    */
   constructor(scope: Construct, id: string, props: AlwaysAllowDnsProps = {}) {
     super(scope, id);
+    checkProps(this.node.path, props, PROPS);
     const dns = props.dns ?? DnsResolver.kubeDns();
     if (dns.isNone) throw invalid(this.node.path, 'dns is DnsResolver.none(), so there is nothing to allow', 'Name the resolver, or leave dns out for kube-dns');
     const clients = props.namespaces ? Peer.namespaces(props.namespaces) : Peer.allNamespaces();

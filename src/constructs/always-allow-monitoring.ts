@@ -2,11 +2,18 @@ import { Construct } from 'constructs';
 import { ClusterGuardrail } from './cluster-guardrail';
 import { ClusterRule } from '../vocabulary/cluster-rule';
 import { invalid } from '../vocabulary/errors';
+import { checkProps, Is, PropsSpec, required } from '../vocabulary/input-checks';
 import { NAMESPACE_NAME_LABEL } from '../vocabulary/k8s-rules';
-import { LabelSelector } from '../vocabulary/label-selector';
+import { A_LABEL_SELECTOR, LabelSelector } from '../vocabulary/label-selector';
 import { Peer } from '../vocabulary/peer';
-import { Port } from '../vocabulary/port';
-import { Workload } from '../vocabulary/workload';
+import { A_PORT, Port } from '../vocabulary/port';
+import { A_WORKLOAD, Workload } from '../vocabulary/workload';
+
+const PROPS: PropsSpec<AlwaysAllowMonitoringProps> = {
+  scrapers: required(A_WORKLOAD),
+  ports: required(Is.listOf(A_PORT)),
+  namespaces: A_LABEL_SELECTOR,
+};
 
 /**
  * Properties of an {@link AlwaysAllowMonitoring}.
@@ -48,6 +55,7 @@ export class AlwaysAllowMonitoring extends Construct {
    */
   constructor(scope: Construct, id: string, props: AlwaysAllowMonitoringProps) {
     super(scope, id);
+    checkProps(this.node.path, props, PROPS);
     if (props.ports.length === 0) throw invalid(this.node.path, "'ports' is empty, so no scrape would be allowed", 'List the scrape ports, e.g. Port.named(\'metrics\')');
     const scrapers = props.scrapers._resolve(this);
     new ClusterGuardrail(this, 'Targets', {

@@ -2,8 +2,12 @@ import { Construct } from 'constructs';
 import { ClusterGuardrail } from './cluster-guardrail';
 import { nameFromPath } from './cluster-policy-names';
 import { ClusterRule } from '../vocabulary/cluster-rule';
-import { LabelSelector } from '../vocabulary/label-selector';
-import { Peer } from '../vocabulary/peer';
+import { invalid } from '../vocabulary/errors';
+import { checkProps, Is, PropsSpec } from '../vocabulary/input-checks';
+import { A_LABEL_SELECTOR, LabelSelector } from '../vocabulary/label-selector';
+import { A_PEER, Peer } from '../vocabulary/peer';
+
+const PROPS: PropsSpec<AlwaysDenyMetadataEndpointProps> = { namespaces: A_LABEL_SELECTOR, endpoints: Is.listOf(A_PEER) };
 
 /**
  * Properties of an {@link AlwaysDenyMetadataEndpoint}.
@@ -40,6 +44,8 @@ export class AlwaysDenyMetadataEndpoint extends Construct {
    */
   constructor(scope: Construct, id: string, props: AlwaysDenyMetadataEndpointProps = {}) {
     super(scope, id);
+    checkProps(this.node.path, props, PROPS);
+    if (props.endpoints?.length === 0) throw invalid(this.node.path, 'endpoints is empty, so nothing would be denied', 'Leave it out to deny the cloud metadata addresses');
     new ClusterGuardrail(this, 'Guardrail', {
       name: nameFromPath(this.node.path),
       ...(props.namespaces ? { namespaces: props.namespaces } : {}),

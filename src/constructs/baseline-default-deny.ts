@@ -3,14 +3,21 @@ import { Construct } from 'constructs';
 import { ClusterGuardrail } from './cluster-guardrail';
 import { nameFromPath } from './cluster-policy-names';
 import { ClusterTier } from './cluster-tier';
-import { PolicyDirection } from './policy-direction';
-import { checkNamespaceProp } from './scope-target';
+import { A_DIRECTION, PolicyDirection } from './policy-direction';
 import { ClusterRule } from '../vocabulary/cluster-rule';
-import { DnsResolver } from '../vocabulary/dns-resolver';
+import { A_DNS_RESOLVER, DnsResolver } from '../vocabulary/dns-resolver';
 import { invalid } from '../vocabulary/errors';
+import { checkProps, Is, PropsSpec } from '../vocabulary/input-checks';
 import { NAMESPACE_NAME_LABEL } from '../vocabulary/k8s-rules';
 import { LabelExpression, LabelSelector } from '../vocabulary/label-selector';
 import { Peer } from '../vocabulary/peer';
+
+const PROPS: PropsSpec<BaselineDefaultDenyProps> = {
+  namespaces: Is.listOf(Is.namespaceName()),
+  directions: Is.listOf(A_DIRECTION),
+  dns: A_DNS_RESOLVER,
+  priority: Is.number('100'),
+};
 
 /**
  * Properties of a {@link BaselineDefaultDeny}.
@@ -75,6 +82,7 @@ export class BaselineDefaultDeny extends Construct {
    */
   constructor(scope: Construct, id: string, props: BaselineDefaultDenyProps = {}) {
     super(scope, id);
+    checkProps(this.node.path, props, PROPS);
     const directions = new Set(props.directions ?? [PolicyDirection.INGRESS, PolicyDirection.EGRESS]);
     if (directions.size === 0) throw invalid(this.node.path, 'directions is empty, so nothing would be denied', 'Leave it out to deny both directions');
     if (props.dns && !directions.has(PolicyDirection.EGRESS)) {
@@ -102,7 +110,6 @@ export class BaselineDefaultDeny extends Construct {
       return [own];
     }
     if (namespaces.length === 0) throw invalid(this.node.path, 'namespaces is empty, so nothing would be denied', "Name at least one, or leave it out for the chart's");
-    for (const namespace of namespaces) checkNamespaceProp(this, namespace, 'namespace');
     return namespaces;
   }
 }

@@ -3,10 +3,11 @@ import { resolveClusterRules } from './cluster-policy-intent';
 import { nameFromPath } from './cluster-policy-names';
 import { ClusterPolicyRegistry } from './cluster-policy-registry';
 import { ClusterTier } from './cluster-tier';
-import { ClusterRule } from '../vocabulary/cluster-rule';
+import { A_CLUSTER_RULE, ClusterRule } from '../vocabulary/cluster-rule';
 import { invalid, show } from '../vocabulary/errors';
+import { checkProps, Is, PropsSpec } from '../vocabulary/input-checks';
 import { checkDns1123Subdomain } from '../vocabulary/k8s-rules';
-import { LabelSelector } from '../vocabulary/label-selector';
+import { A_LABEL_SELECTOR, LabelSelector } from '../vocabulary/label-selector';
 
 /**
  * Properties of a {@link ClusterGuardrail}.
@@ -95,8 +96,10 @@ export class ClusterGuardrail extends Construct {
   constructor(scope: Construct, id: string, props: ClusterGuardrailProps) {
     super(scope, id);
     const path = this.node.path;
-    const ingress = props.ingress ?? [];
-    const egress = props.egress ?? [];
+    checkProps(path, props, PROPS);
+    // JavaScript callers may give no props: that is a guardrail without rules.
+    const ingress = props?.ingress ?? [];
+    const egress = props?.egress ?? [];
     if (ingress.length + egress.length === 0) {
       throw invalid(path, 'no ingress or egress rule given, so the guardrail would decide nothing', 'Give at least one rule');
     }
@@ -119,3 +122,13 @@ export class ClusterGuardrail extends Construct {
     });
   }
 }
+
+const PROPS: PropsSpec<ClusterGuardrailProps> = {
+  tier: Is.enumOf('ClusterTier', ClusterTier),
+  namespaces: A_LABEL_SELECTOR,
+  pods: A_LABEL_SELECTOR,
+  ingress: Is.listOf(A_CLUSTER_RULE),
+  egress: Is.listOf(A_CLUSTER_RULE),
+  priority: Is.number('100'),
+  name: Is.string("'deny-metadata'"),
+};

@@ -10,6 +10,7 @@ import { BaselineAdminNetworkPolicy } from '../imports/banp-v1alpha1-policy.netw
 import { ClusterNetworkPolicy } from '../imports/cnp-v1alpha2-policy.networking.k8s.io';
 import { ClusterRuleAction } from '../vocabulary/cluster-rule';
 import { invalid } from '../vocabulary/errors';
+import { checkArg, Is, required } from '../vocabulary/input-checks';
 
 /**
  * The API the app's cluster guardrails render to. Guardrail constructs record intent only; the app
@@ -45,6 +46,9 @@ export class ClusterPolicyBackend {
    * @param backends one or more backends
    */
   public static use(scope: IConstruct, backends: ClusterPolicyBackend[]): void {
+    checkArg('ClusterPolicyBackend.use()', 'scope', scope, required(Is.construct('the app or a construct in it', 'ClusterPolicyBackend.use(app, [ClusterPolicyBackend.ADMIN_NETWORK_POLICY])')));
+    checkArg(`ClusterPolicyBackend.use(${scope.node.path || 'app'})`, 'backends', backends,
+      required(Is.listOf(Is.instanceOf(ClusterPolicyBackend, 'ClusterPolicyBackend.ADMIN_NETWORK_POLICY'))));
     ClusterPolicyRegistry.of(scope).useBackends(scope, backends);
   }
 

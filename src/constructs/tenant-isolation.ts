@@ -1,9 +1,16 @@
 import { Construct } from 'constructs';
 import { ClusterGuardrail } from './cluster-guardrail';
 import { ClusterRule } from '../vocabulary/cluster-rule';
-import { invalid } from '../vocabulary/errors';
+import { invalid, show } from '../vocabulary/errors';
+import { checkProps, Is, PropsSpec, required } from '../vocabulary/input-checks';
+import { checkLabelKey, checkLabelValue } from '../vocabulary/k8s-rules';
 import { LabelExpression, LabelSelector } from '../vocabulary/label-selector';
 import { Peer } from '../vocabulary/peer';
+
+const PROPS: PropsSpec<TenantIsolationProps> = {
+  labelKey: required(Is.string("'tenant'")),
+  tenants: required(Is.listOf(Is.string("'acme'"))),
+};
 
 /**
  * Properties of a {@link TenantIsolation}.
@@ -36,8 +43,15 @@ export class TenantIsolation extends Construct {
    */
   constructor(scope: Construct, id: string, props: TenantIsolationProps) {
     super(scope, id);
+    checkProps(this.node.path, props, PROPS);
     const tenants = [...new Set(props.tenants)].sort();
     if (tenants.length === 0) throw invalid(this.node.path, 'tenants is empty, so nobody would be isolated', 'List the tenants, e.g. { tenants: [\'acme\', \'globex\'] }');
+    const keyProblem = checkLabelKey(props.labelKey);
+    if (keyProblem) throw invalid(this.node.path, `labelKey ${show(props.labelKey)} ${keyProblem}`, "Use the namespaces' label key, e.g. 'tenant'");
+    for (const tenant of tenants) {
+      const problem = checkLabelValue(tenant);
+      if (problem) throw invalid(this.node.path, `tenant ${show(tenant)} ${problem}`, "Use the tenant's label value as the namespaces have it, e.g. 'acme'");
+    }
     for (const tenant of tenants) {
       const others = Peer.namespaces(LabelSelector.of({
         expressions: [LabelExpression.exists(props.labelKey), LabelExpression.notIn(props.labelKey, [tenant])],

@@ -1,6 +1,7 @@
 import { invalid, show } from './errors';
-import { Peer } from './peer';
-import { Port } from './port';
+import { checkArg, checkProps, Expected, Is, PropsSpec, required } from './input-checks';
+import { A_PEER, Peer } from './peer';
+import { A_PORT, Port } from './port';
 
 /**
  * What a cluster-tier rule does with the traffic it matches. The first matching rule decides: rules
@@ -109,12 +110,14 @@ export class ClusterRule {
 
   private constructor(action: ClusterRuleAction, peers: Peer[], options: ClusterRuleOptions) {
     const where = `ClusterRule.${action === ClusterRuleAction.ALLOW ? 'allow' : action.toLowerCase()}()`;
+    checkArg(where, 'peers', peers, PEERS);
+    checkProps(where, options, OPTIONS, 'options');
     if (peers.length === 0) throw invalid(where, 'no peers given, and the API requires at least one', 'Name the peers; for every pod use Peer.allNamespaces()');
     if (options.ports !== undefined && options.ports.length === 0) {
       throw invalid(where, "'ports' is empty", 'Leave ports out to match every port, or list them');
     }
     if (options.name !== undefined && (options.name.length === 0 || options.name.length > 100)) {
-      throw invalid(where, `name ${show(options.name.length > 40 ? `${options.name.slice(0, 40)}...` : options.name)} has ${options.name.length} characters`, 'A rule name has 1 to 100 characters');
+      throw invalid(where, `name ${show(options.name)} has ${options.name.length} characters`, 'Give the rule a name of 1 to 100 characters');
     }
     this.action = action;
     this.peers = [...peers];
@@ -127,3 +130,12 @@ export class ClusterRule {
     return `${this.action} ${this.peers.join(', ')} on ${this.ports ? this.ports.join(', ') : 'all ports'}`;
   }
 }
+
+const PEERS = required(Is.listOf(A_PEER));
+const OPTIONS: PropsSpec<ClusterRuleOptions> = { ports: Is.listOf(A_PORT), name: Is.string("'dns'") };
+
+/**
+ * What an entry taking a {@link ClusterRule} expects.
+ * @internal
+ */
+export const A_CLUSTER_RULE: Expected = Is.instanceOf(ClusterRule, "ClusterRule.deny([Peer.ipv4('169.254.169.254/32')])");

@@ -2,9 +2,10 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { chartIn } from './cluster';
 import {
-  AllowDnsEgress, AllowFrom, AllowTo, DefaultDeny, DnsResolver, Invariant, LabelExpression, LabelSelector, NetworkPolicyFindings,
+  AllowDnsEgress, AllowFrom, AllowTo, AlwaysAllowDns, AlwaysAllowMonitoring, AlwaysDenyMetadataEndpoint, BaselineDefaultDeny, ClusterGuardrail,
+  ClusterPolicyBackend, ClusterRule, DefaultDeny, DnsResolver, Invariant, LabelExpression, LabelSelector, NetworkPolicyFindings,
   NetworkPolicyGuardrails, NetworkPolicyInvariants, OwnedNamespaces, Peer, PolicyBackend, PolicyDirection, Port,
-  Reachability, ThreeTierApp, Tier, Workload, ZeroTrustNamespace,
+  Reachability, TenantIsolation, ThreeTierApp, Tier, Workload, ZeroTrustNamespace,
 } from '../../src';
 import { reachabilityMatchers } from '../../src/testing';
 
@@ -43,6 +44,7 @@ const PROTOCOLS = 'one of Protocol.TCP, Protocol.UDP or Protocol.SCTP';
 const flow = { to: api, from: [Peer.pods(web)], ports: [Port.HTTP] };
 const tiers = { frontend: Workload.fromLabels({ tier: 'frontend' }), backend: Workload.fromLabels({ tier: 'backend' }), database: Workload.fromLabels({ tier: 'database' }) };
 const reach = Reachability.fromManifests([]);
+const deny = ClusterRule.deny([Peer.anyIpv4()]);
 
 export const BAD_INPUTS: BadInput[] = [
   // Port
@@ -229,6 +231,66 @@ export const BAD_INPUTS: BadInput[] = [
 
   // NetworkPolicyFindings
   { entry: 'NetworkPolicyFindings', input: "ofManifests([], { rule: ['NP001'] })", call: () => NetworkPolicyFindings.ofManifests([], js({ rule: ['NP001'] })), says: ['NetworkPolicyFindings: ', 'rule (["NP001"]) is not a prop of options', "Use 'rules'"] },
+
+  // ClusterRule
+  { entry: 'ClusterRule', input: 'ClusterRule.allow()', call: () => js(ClusterRule).allow(), says: ['ClusterRule.allow(): ', 'peers is missing: it must be a list of Peers', 'Pass peers, e.g. [Peer.pods('] },
+  { entry: 'ClusterRule', input: "ClusterRule.deny(Peer.ipv4('192.0.2.0/24'))", call: () => ClusterRule.deny(js(Peer.ipv4('192.0.2.0/24'))), says: ['ClusterRule.deny(): ', 'peers must be a list of Peers, got Peer 192.0.2.0/24', 'Wrap it in a list, e.g. [Peer.pods('] },
+  { entry: 'ClusterRule', input: 'ClusterRule.pass([])', call: () => ClusterRule.pass([]), says: ['ClusterRule.pass(): ', 'no peers given, and the API requires at least one', 'Name the peers; for every pod use Peer.allNamespaces()'] },
+  { entry: 'ClusterRule', input: 'ClusterRule.deny(peers, { ports: [443] })', call: () => ClusterRule.deny([Peer.allNamespaces()], js({ ports: [443] })), says: ['ClusterRule.deny(): ', 'ports[0] must be a Port, got 443', 'Make one with Port.tcp(8080)'] },
+  { entry: 'ClusterRule', input: 'ClusterRule.deny(peers, { port: [Port.HTTPS] })', call: () => ClusterRule.deny([Peer.allNamespaces()], js({ port: [Port.HTTPS] })), says: ['ClusterRule.deny(): ', 'port (["Port 443/TCP"]) is not a prop of options', "Use 'ports'"] },
+  { entry: 'ClusterRule', input: 'ClusterRule.allow(peers, { ports: [] })', call: () => ClusterRule.allow([Peer.allNamespaces()], { ports: [] }), says: ['ClusterRule.allow(): ', "'ports' is empty", 'Leave ports out to match every port, or list them'] },
+  { entry: 'ClusterRule', input: 'ClusterRule.allow(peers, { name: 42 })', call: () => ClusterRule.allow([Peer.allNamespaces()], js({ name: 42 })), says: ['ClusterRule.allow(): ', 'name must be a string, got 42', "Quote it: name '42'"] },
+  { entry: 'ClusterRule', input: 'ClusterRule.deny(peers, { name: LONG })', call: () => ClusterRule.deny([Peer.allNamespaces()], { name: LONG }), says: ['ClusterRule.deny(): ', "name 'xxx", "…' (100000 characters) has 100000 characters", 'Give the rule a name of 1 to 100 characters'] },
+
+  // ClusterPolicyBackend
+  { entry: 'ClusterPolicyBackend', input: "ClusterPolicyBackend.use(app, 'AdminNetworkPolicy')", call: (chart) => ClusterPolicyBackend.use(chart.node.root, js('AdminNetworkPolicy')), says: ['ClusterPolicyBackend.use(app): ', "backends must be a list of ClusterPolicyBackends, got 'AdminNetworkPolicy'", 'Pass e.g. [ClusterPolicyBackend.ADMIN_NETWORK_POLICY]'] },
+  { entry: 'ClusterPolicyBackend', input: 'ClusterPolicyBackend.use(undefined, [...])', call: () => ClusterPolicyBackend.use(js(undefined), [ClusterPolicyBackend.ADMIN_NETWORK_POLICY]), says: ['ClusterPolicyBackend.use(): ', 'scope is missing: it must be the app or a construct in it', 'Pass scope, e.g. ClusterPolicyBackend.use(app, [ClusterPolicyBackend.ADMIN_NETWORK_POLICY])'] },
+  { entry: 'ClusterPolicyBackend', input: 'ClusterPolicyBackend.use(app, [])', call: (chart) => ClusterPolicyBackend.use(chart.node.root, []), says: ['ClusterPolicyBackend.use(app): ', 'no backend given', 'Name ClusterPolicyBackend.CLUSTER_NETWORK_POLICY, ClusterPolicyBackend.ADMIN_NETWORK_POLICY or both'] },
+  { entry: 'ClusterPolicyBackend', input: 'ClusterPolicyBackend.use after a guardrail', writesBefore: true, call: (chart) => { new ClusterGuardrail(chart, 'g', { egress: [ClusterRule.deny([Peer.anyIpv4()])] }); return ClusterPolicyBackend.use(chart, [ClusterPolicyBackend.ADMIN_NETWORK_POLICY]); }, says: ['ClusterPolicyBackend.use(shop): ', '1 guardrails already exist', 'Call ClusterPolicyBackend.use(app, ...) right after creating the App'] },
+
+  // ClusterGuardrail
+  { entry: 'ClusterGuardrail', input: 'no props', call: (chart) => new ClusterGuardrail(chart, 'g', js(undefined)), says: ['shop/g: ', 'no ingress or egress rule given, so the guardrail would decide nothing', 'Give at least one rule'] },
+  { entry: 'ClusterGuardrail', input: "tier: 'baseline'", call: (chart) => new ClusterGuardrail(chart, 'g', js({ tier: 'baseline', egress: [deny] })), says: ['shop/g: ', "tier must be one of ClusterTier.ADMIN or ClusterTier.BASELINE, got 'baseline'", 'Use ClusterTier.BASELINE'] },
+  { entry: 'ClusterGuardrail', input: 'egress: ClusterRule.deny(...)', call: (chart) => new ClusterGuardrail(chart, 'g', js({ egress: deny })), says: ['shop/g: ', 'egress must be a list of ClusterRules, got ClusterRule Deny', "Wrap it in a list, e.g. [ClusterRule.deny([Peer.ipv4('169.254.169.254/32')])]"] },
+  { entry: 'ClusterGuardrail', input: "namespaces: { team: 'a' }", call: (chart) => new ClusterGuardrail(chart, 'g', js({ namespaces: { team: 'a' }, egress: [deny] })), says: ['shop/g: ', 'namespaces must be a LabelSelector, got {"team":"a"}', "Make one with LabelSelector.matchLabels({ app: 'web' })"] },
+  { entry: 'ClusterGuardrail', input: "priority: '10'", call: (chart) => new ClusterGuardrail(chart, 'g', js({ priority: '10', egress: [deny] })), says: ['shop/g: ', "priority must be a number, got '10'", 'Pass the number 10, without quotes'] },
+  { entry: 'ClusterGuardrail', input: 'priority: 1001', call: (chart) => new ClusterGuardrail(chart, 'g', { priority: 1001, egress: [deny] }), says: ['shop/g: ', 'priority 1001 is not an integer from 0 to 1000', 'Give one in that range, or leave it out to have one allocated'] },
+  { entry: 'ClusterGuardrail', input: "name: 'Deny_All'", call: (chart) => new ClusterGuardrail(chart, 'g', { name: 'Deny_All', egress: [deny] }), says: ['shop/g: ', "name 'Deny_All' must", "Give a lower-case name of letters, digits and '-', e.g. 'deny-metadata'"] },
+  { entry: 'ClusterGuardrail', input: 'ingres: [...]', call: (chart) => new ClusterGuardrail(chart, 'g', js({ ingres: [deny] })), says: ['shop/g: ', 'ingres (["ClusterRule Deny 0.0.0.0/0 on all ports"]) is not a prop of props', "Use 'ingress'"] },
+
+  // BaselineDefaultDeny
+  { entry: 'BaselineDefaultDeny', input: "namespaces: 'shop'", call: (chart) => new BaselineDefaultDeny(chart, 'b', js({ namespaces: 'shop' })), says: ['shop/b: ', "namespaces must be a list of namespace names, got 'shop'", "Wrap it in a list: ['shop']"] },
+  { entry: 'BaselineDefaultDeny', input: "namespaces: ['Shop']", call: (chart) => new BaselineDefaultDeny(chart, 'b', { namespaces: ['Shop'] }), says: ['shop/b: ', "namespaces[0] 'Shop' must be a DNS-1123 label", NAMESPACE_FIX] },
+  { entry: 'BaselineDefaultDeny', input: 'namespaces: []', call: (chart) => new BaselineDefaultDeny(chart, 'b', { namespaces: [] }), says: ['shop/b: ', 'namespaces is empty, so nothing would be denied', "Name at least one, or leave it out for the chart's"] },
+  { entry: 'BaselineDefaultDeny', input: 'directions: []', call: (chart) => new BaselineDefaultDeny(chart, 'b', { directions: [] }), says: ['shop/b: ', 'directions is empty, so nothing would be denied', 'Leave it out to deny both directions'] },
+  { entry: 'BaselineDefaultDeny', input: "directions: ['Ingress']", call: (chart) => new BaselineDefaultDeny(chart, 'b', js({ directions: ['ingress'] })), says: ['shop/b: ', "directions[0] must be one of PolicyDirection.INGRESS or PolicyDirection.EGRESS, got 'ingress'", 'Use PolicyDirection.INGRESS'] },
+  { entry: 'BaselineDefaultDeny', input: 'dns without egress', call: (chart) => new BaselineDefaultDeny(chart, 'b', { directions: [PolicyDirection.INGRESS], dns: DnsResolver.openShift() }), says: ['shop/b: ', 'dns is set to openshift-dns but egress is not denied', 'Remove dns, or add PolicyDirection.EGRESS to directions'] },
+  { entry: 'BaselineDefaultDeny', input: "priority: 'high'", call: (chart) => new BaselineDefaultDeny(chart, 'b', js({ priority: 'high' })), says: ['shop/b: ', "priority must be a number, got 'high'", 'Pass a number, e.g. 100'] },
+  { entry: 'BaselineDefaultDeny', input: 'in a chart without a namespace', call: () => new BaselineDefaultDeny(new Chart(Testing.app(), 'no-namespace'), 'b'), says: ['no-namespace/b: ', 'no namespaces given, and the chart has no namespace', "Name them: { namespaces: ['shop'] }"] },
+
+  // AlwaysAllowDns
+  { entry: 'AlwaysAllowDns', input: "dns: 'kube-dns'", call: (chart) => new AlwaysAllowDns(chart, 'dns', js({ dns: 'kube-dns' })), says: ['shop/dns: ', "dns must be a DnsResolver, got 'kube-dns'", 'Make one with DnsResolver.kubeDns()'] },
+  { entry: 'AlwaysAllowDns', input: 'dns: DnsResolver.none()', call: (chart) => new AlwaysAllowDns(chart, 'dns', { dns: DnsResolver.none() }), says: ['shop/dns: ', 'dns is DnsResolver.none(), so there is nothing to allow', 'Name the resolver, or leave dns out for kube-dns'] },
+  { entry: 'AlwaysAllowDns', input: "namespaces: ['shop']", call: (chart) => new AlwaysAllowDns(chart, 'dns', js({ namespaces: ['shop'] })), says: ['shop/dns: ', 'namespaces must be a LabelSelector, got ["shop"]', "Make one with LabelSelector.matchLabels({ app: 'web' })"] },
+
+  // AlwaysAllowMonitoring
+  { entry: 'AlwaysAllowMonitoring', input: 'no props', call: (chart) => new AlwaysAllowMonitoring(chart, 'm', js(undefined)), says: ['shop/m: ', 'no props given, but scrapers and ports are required', "Pass { scrapers: Workload.fromLabels({ app: 'api' }), ports: [Port.tcp(8080)] }"] },
+  { entry: 'AlwaysAllowMonitoring', input: "scrapers: 'prometheus'", call: (chart) => new AlwaysAllowMonitoring(chart, 'm', js({ scrapers: 'prometheus', ports: [Port.tcp(9090)] })), says: ['shop/m: ', "scrapers must be a Workload, got 'prometheus'", WORKLOAD_FIX] },
+  { entry: 'AlwaysAllowMonitoring', input: 'ports: [9090]', call: (chart) => new AlwaysAllowMonitoring(chart, 'm', js({ scrapers: api, ports: [9090] })), says: ['shop/m: ', 'ports[0] must be a Port, got 9090', 'Make one with Port.tcp(8080)'] },
+  { entry: 'AlwaysAllowMonitoring', input: 'ports: []', call: (chart) => new AlwaysAllowMonitoring(chart, 'm', { scrapers: api, ports: [] }), says: ['shop/m: ', "'ports' is empty, so no scrape would be allowed", "List the scrape ports, e.g. Port.named('metrics')"] },
+
+  // AlwaysDenyMetadataEndpoint
+  { entry: 'AlwaysDenyMetadataEndpoint', input: "endpoints: ['169.254.169.254/32']", call: (chart) => new AlwaysDenyMetadataEndpoint(chart, 'md', js({ endpoints: ['169.254.169.254/32'] })), says: ['shop/md: ', "endpoints[0] must be a Peer, got '169.254.169.254/32'", PEER_FIX] },
+  { entry: 'AlwaysDenyMetadataEndpoint', input: 'endpoints: []', call: (chart) => new AlwaysDenyMetadataEndpoint(chart, 'md', { endpoints: [] }), says: ['shop/md: ', 'endpoints is empty, so nothing would be denied', 'Leave it out to deny the cloud metadata addresses'] },
+  { entry: 'AlwaysDenyMetadataEndpoint', input: 'namespace: LabelSelector', call: (chart) => new AlwaysDenyMetadataEndpoint(chart, 'md', js({ namespace: web })), says: ['shop/md: ', 'namespace (', 'is not a prop of props', "Use 'namespaces'"] },
+
+  // TenantIsolation
+  { entry: 'TenantIsolation', input: 'no props', call: (chart) => new TenantIsolation(chart, 't', js(undefined)), says: ['shop/t: ', 'no props given, but labelKey and tenants are required', "Pass { labelKey: 'tenant', tenants: ['acme'] }"] },
+  { entry: 'TenantIsolation', input: "tenants: 'acme'", call: (chart) => new TenantIsolation(chart, 't', js({ labelKey: 'tenant', tenants: 'acme' })), says: ['shop/t: ', "tenants must be a list of strings, got 'acme'", "Wrap it in a list: ['acme']"] },
+  { entry: 'TenantIsolation', input: 'tenants: []', call: (chart) => new TenantIsolation(chart, 't', { labelKey: 'tenant', tenants: [] }), says: ['shop/t: ', 'tenants is empty, so nobody would be isolated', "List the tenants, e.g. { tenants: ['acme', 'globex'] }"] },
+  { entry: 'TenantIsolation', input: "labelKey: 'tenant name'", call: (chart) => new TenantIsolation(chart, 't', { labelKey: 'tenant name', tenants: ['acme'] }), says: ['shop/t: ', "labelKey 'tenant name' must", "Use the namespaces' label key, e.g. 'tenant'"] },
+  { entry: 'TenantIsolation', input: "tenants: ['acme', 'Globex Corp']", call: (chart) => new TenantIsolation(chart, 't', { labelKey: 'tenant', tenants: ['acme', 'Globex Corp'] }), says: ['shop/t: ', "tenant 'Globex Corp' must", "Use the tenant's label value as the namespaces have it, e.g. 'acme'"] },
+  { entry: 'TenantIsolation', input: 'labelKey: LONG', call: (chart) => new TenantIsolation(chart, 't', { labelKey: LONG, tenants: ['acme'] }), says: ['shop/t: ', "labelKey 'xxx", "…' (100000 characters) ", "Use the namespaces' label key"] },
 
   // The jest matchers
   { entry: 'reachabilityMatchers', input: "toAllow(reach, 'a', 'b', 8080)", call: () => reachabilityMatchers.toAllow(reach, 'a', 'b', js(8080)), says: ['toAllow: ', 'port must be a Port, got 8080', 'Make one with Port.tcp(8080)'] },

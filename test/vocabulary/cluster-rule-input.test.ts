@@ -1,0 +1,3 @@
+import { describeBadInputs } from '../support/describe-bad-inputs';
+
+describeBadInputs('ClusterRule');
