@@ -56,6 +56,10 @@ export function checkProps<T>(where: string, props: T | undefined, spec: PropsSp
 
 function checkStruct(where: string, name: string, prefix: string, value: unknown, spec: Record<string, Expected>): void {
   const needed = requiredKeys(spec);
+  if (value === null && needed.length === 0) {
+    // A default of `{}` applies to undefined only: null would reach the code that reads the props.
+    throw invalid(where, `${name} is null`, `Pass ${structExample(spec)}, or leave ${name} out`);
+  }
   if (value === undefined || value === null) {
     if (needed.length === 0) return;
     throw invalid(where, `${value === null ? `${name} is null` : `no ${name} given`}, but ${list(needed.map((key) => `${prefix}${key}`))} ${needed.length === 1 ? 'is' : 'are'} required`,
