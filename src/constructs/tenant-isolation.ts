@@ -49,7 +49,7 @@ export class TenantIsolation extends Construct {
     const keyProblem = checkLabelKey(props.labelKey);
     if (keyProblem) throw invalid(this.node.path, `labelKey ${show(props.labelKey)} ${keyProblem}`, "Use the namespaces' label key, e.g. 'tenant'");
     for (const tenant of tenants) {
-      const problem = checkLabelValue(tenant);
+      const problem = tenant === '' ? 'is empty, which names no tenant' : checkLabelValue(tenant);
       if (problem) throw invalid(this.node.path, `tenant ${show(tenant)} ${problem}`, "Use the tenant's label value as the namespaces have it, e.g. 'acme'");
     }
     for (const tenant of tenants) {
