@@ -29,11 +29,24 @@ function selectorClasses(index: ClassIndex, selector: CiliumEndpointSelector): B
   return selector.namespaces ? pods.clone().and(index.namespaceSelectorClasses(selector.namespaces)) : pods;
 }
 
-/** Whether a `toFQDNs` pattern (`*` within one label; `*` alone: every name) matches a name. @internal */
+/** Whether a `toFQDNs` pattern matches every name: only stars (`*`, `**`). @internal */
+export function fqdnPatternMatchesAll(pattern: string): boolean {
+  return /^\*+$/.test(pattern);
+}
+
+/**
+ * Whether a `toFQDNs` pattern matches a name, as Cilium matches them: stars alone match every name;
+ * a leading `**.` matches one or more whole labels; any other `*` (or run of stars) matches DNS
+ * characters within one label, so `*.amazonaws.com` matches `s3.amazonaws.com` but not
+ * `a.b.amazonaws.com` nor `amazonaws.com`.
+ * @internal
+ */
 export function fqdnPatternMatches(pattern: string, name: string): boolean {
-  if (pattern === '*') return true;
-  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[-a-z0-9_]*')}$`);
-  return regex.test(name);
+  if (fqdnPatternMatchesAll(pattern)) return true;
+  const subdomains = /^\*{2,}\./.exec(pattern);
+  const rest = subdomains ? pattern.slice(subdomains[0].length) : pattern;
+  const body = rest.split(/\*+/).map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[-a-z0-9_]*');
+  return new RegExp(`^${subdomains ? '[-a-z0-9_]+(\\.[-a-z0-9_]+)*\\.' : ''}${body}$`).test(name);
 }
 
 function formatBlock(block: IpBlockModel): string {
@@ -71,7 +84,11 @@ class CiliumPeer implements PeerMatcher {
       case 'cidr':
         return { distance: 3, reason: isExternal(endpoint) ? `${formatBlock(peer.block)}: ${endpoint.id} is outside it` : `${formatBlock(peer.block)}: Cilium CIDR rules do not select pods` };
       case 'entity': return { distance: 3, reason: `entity ${peer.entity} does not include ${endpoint.id}` };
-      case 'fqdn': return { distance: 3, reason: `toFQDNs ${peer.name ?? peer.pattern} does not match ${endpoint.id}` };
+      case 'fqdn': {
+        const why = peer.pattern?.includes('*') && !endpoint.id.includes('*') && !fqdnPatternMatchesAll(peer.pattern)
+          ? ' (a `*` matches within one label, a leading `**.` one or more labels)' : '';
+        return { distance: 3, reason: `toFQDNs ${peer.name ?? peer.pattern} does not match ${endpoint.id}${why}` };
+      }
       default: return { distance: 3, reason: `${peer.text} is not modelled (see unmodelled)` };
     }
   }
@@ -103,7 +120,7 @@ export function fqdnMatches(peer: { name?: string; pattern?: string }, endpoint:
   const pattern = peer.pattern!;
   // A pattern node stands for the other names its pattern matches: another pattern covers it when
   // equal or `*`.
-  if (endpoint.id.includes('*')) return pattern === '*' || pattern === endpoint.id;
+  if (endpoint.id.includes('*')) return fqdnPatternMatchesAll(pattern) || pattern === endpoint.id;
   return fqdnPatternMatches(pattern, endpoint.id);
 }
 

@@ -210,10 +210,11 @@ export function isolatingPolicyName(policy: TierPolicy): string {
   return policy.object.startsWith('NetworkPolicy ') ? policy.id : policy.object;
 }
 
-/** How the endpoints were given, when as addresses. @internal */
+/** How the endpoints were given, when as addresses, and what a DNS name given is to the policies. @internal */
 export interface GivenAddresses {
   readonly from?: string;
   readonly to?: string;
+  readonly notes?: readonly string[];
 }
 
 /** Turns a probe verdict into the public explanation. @internal */
@@ -226,7 +227,8 @@ export function explainVerdict(verdict: ProbeVerdict, given: GivenAddresses = {}
   const head = `${verdict.allowed ? 'ALLOWED' : 'DENIED'}: ${name(verdict.from.id, fromExternal, given.from)} -> ${name(verdict.to.id, toExternal, given.to)} on ${verdict.probe.port}/${verdict.probe.protocol}`;
   const lines = verdict.selfTraffic
     ? [head, '  a pod may always reach itself (NetworkPolicy never applies to a pod\'s traffic to itself)']
-    : [head, `  ${egress.allowed ? 'ok  ' : 'deny'} ${egress.summary}`, `  ${ingress.allowed ? 'ok  ' : 'deny'} ${ingress.summary}`];
+    : [head, `  ${egress.allowed ? 'ok  ' : 'deny'} ${egress.summary}`, `  ${ingress.allowed ? 'ok  ' : 'deny'} ${ingress.summary}`,
+      ...(given.notes ?? []).map((n) => `  note ${n}`)];
   return {
     from: verdict.from.id,
     to: verdict.to.id,

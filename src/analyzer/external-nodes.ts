@@ -114,10 +114,22 @@ export function splitAddressSpace(mentioned: readonly ParsedCidr[]): ExternalMod
  * @internal
  */
 export function namedNodes(names: readonly string[], apiServer: boolean): ExternalModel[] {
-  const named = (id: string, kind: 'fqdn' | 'kube-apiserver'): ExternalModel =>
-    ({ id, family: 4, cidr: WHOLE[4], except: [], sample: 0n, size: 0n, ports: [], named: kind });
-  const fqdns = [...new Set(names.map(normalizeDnsName))].sort().map((name) => named(name, 'fqdn'));
-  return apiServer ? [named(KUBE_APISERVER_NODE, 'kube-apiserver'), ...fqdns] : fqdns;
+  const fqdns = [...new Set(names.map(normalizeDnsName))].sort().map((name) => namedNode(name, 'fqdn'));
+  return apiServer ? [namedNode(KUBE_APISERVER_NODE, 'kube-apiserver'), ...fqdns] : fqdns;
+}
+
+/**
+ * A named node: a DNS name or pattern (`fqdn`, already normalized) or the API server. A DNS name no
+ * policy mentions is such a node too when asked about: policies judge it as they judge every name.
+ * @internal
+ */
+export function namedNode(id: string, kind: 'fqdn' | 'kube-apiserver'): ExternalModel {
+  return { id, family: 4, cidr: WHOLE[4], except: [], sample: 0n, size: 0n, ports: [], named: kind };
+}
+
+/** Whether a normalized name is a concrete DNS name: two or more labels of DNS characters, no wildcard. @internal */
+export function isDnsName(name: string): boolean {
+  return /^[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?(\.[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?)+$/.test(name) && !/^[0-9.]+$/.test(name);
 }
 
 /** A DNS name or pattern as nodes are named: lower case, no trailing dot. @internal */

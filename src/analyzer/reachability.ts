@@ -1,9 +1,10 @@
 import { App, Chart } from 'cdk8s';
 import { PortRange, PortRangeTable, allowedPortRanges } from './allowed-ports';
+import { fqdnPatternMatches } from './cilium-policy-layer';
 import { ClusterModel, LoadedObject, PodModel, describeSource } from './cluster-model';
 import { judgeProbe } from './evaluator';
 import { Explanation, explainVerdict, isolatingPolicyName } from './explanation';
-import { EndpointModel, ExternalModel, externalHoldsIp, externalOverlaps, isExternal, wholeSpace } from './external-nodes';
+import { EndpointModel, ExternalModel, externalHoldsIp, externalOverlaps, isDnsName, isExternal, namedNode, normalizeDnsName, wholeSpace } from './external-nodes';
 import { checkObjects, loadManifestFiles } from './manifest-loader';
 import { MatrixEngine } from './matrix-engine';
 import { externalNodes } from './policy-layers';
@@ -254,7 +255,7 @@ export class Reachability {
 
   /**
    * The endpoint a reference names: a pod as `namespace/name`, or an external node.
-   * @param ref a pod (`namespace/name`, or `name` when unique), an external node (`0.0.0.0/0 except 10.0.0.0/8`) or an IP address
+   * @param ref a pod (`namespace/name`, or `name` when unique), an external node (`0.0.0.0/0 except 10.0.0.0/8`), an IP address or a DNS name
    */
   public resolve(ref: string): string {
     return this.endpointFor(ref).endpoint.id;
@@ -304,8 +305,8 @@ export class Reachability {
 
   /**
    * Whether `from` may connect to `to` on a port.
-   * @param from the source: a pod (`namespace/name`, or `name` when unique), an external node or an IP address
-   * @param to the destination: a pod (`namespace/name`, or `name` when unique), an external node or an IP address
+   * @param from the source: a pod (`namespace/name`, or `name` when unique), an external node, an IP address or a DNS name
+   * @param to the destination: a pod (`namespace/name`, or `name` when unique), an external node, an IP address or a DNS name
    * @param port one port: `Port.tcp(8080)`, or a named port resolved on the destination pod
    */
   public isAllowed(from: string, to: string, port: Port): boolean {
@@ -315,8 +316,8 @@ export class Reachability {
   /**
    * Whether `from` may connect to `to` on a port, and why: for each side, which tier, policy and
    * rule decided, which policies isolate it, or which rule came nearest and what it lacks.
-   * @param from the source: a pod (`namespace/name`, or `name` when unique), an external node or an IP address
-   * @param to the destination: a pod (`namespace/name`, or `name` when unique), an external node or an IP address
+   * @param from the source: a pod (`namespace/name`, or `name` when unique), an external node, an IP address or a DNS name
+   * @param to the destination: a pod (`namespace/name`, or `name` when unique), an external node, an IP address or a DNS name
    * @param port one port: `Port.tcp(8080)`, or a named port resolved on the destination pod
    */
   public explain(from: string, to: string, port: Port): Explanation {
@@ -332,8 +333,8 @@ export class Reachability {
 
   /**
    * Every port on which `from` may connect to `to`, as ranges per protocol.
-   * @param from the source: a pod (`namespace/name`, or `name` when unique), an external node or an IP address
-   * @param to the destination: a pod (`namespace/name`, or `name` when unique), an external node or an IP address
+   * @param from the source: a pod (`namespace/name`, or `name` when unique), an external node, an IP address or a DNS name
+   * @param to the destination: a pod (`namespace/name`, or `name` when unique), an external node, an IP address or a DNS name
    */
   public allowedPorts(from: string, to: string): PortRange[] {
     return allowedPortRanges(this.model, this.endpointFor(from).endpoint, this.endpointFor(to).endpoint);
@@ -378,7 +379,9 @@ export class Reachability {
       const { endpoint } = this.endpointFor(ref);
       const index = endpointIndex.get(endpoint);
       if (index === undefined) {
-        throw new Error(`Reachability: ${ref} is an IPv6 address and no policy mentions an IPv6 CIDR, so the matrix has no IPv6 node; ask isAllowed() or explain() instead`);
+        throw new Error(isExternal(endpoint) && endpoint.named === 'fqdn'
+          ? `Reachability: ${ref} is a DNS name no policy mentions, so the matrix has no node for it; ask isAllowed() or explain() instead`
+          : `Reachability: ${ref} is an IPv6 address and no policy mentions an IPv6 CIDR, so the matrix has no IPv6 node; ask isAllowed() or explain() instead`);
       }
       return { classIndex: engine.classOfEndpoint[index], podIndex: isExternal(endpoint) ? undefined : index };
     };
@@ -403,7 +406,8 @@ export class Reachability {
   }
 
   private explainResolved(from: ResolvedEndpoint, to: ResolvedEndpoint, probe: ProbePort): Explanation {
-    return explainVerdict(judgeProbe(this.model, from.endpoint, to.endpoint, probe), { from: from.address, to: to.address });
+    const notes = [from.endpoint, to.endpoint].map((e) => this.describeDnsName(e)).filter((n): n is string => n !== undefined);
+    return explainVerdict(judgeProbe(this.model, from.endpoint, to.endpoint, probe), { from: from.address, to: to.address, notes });
   }
 
   /** A pod, an external node or an IP address (a pod's IP names the pod). */
@@ -423,7 +427,22 @@ export class Reachability {
     if (/^[0-9a-fA-F:.]+\/\d+/.test(ref)) {
       throw new Error(`Reachability: '${ref}' is not an external node. External nodes: ${this.describeExternals()}. Give an IP address, or one of these names`);
     }
+    const name = normalizeDnsName(ref);
+    if (!ref.includes('/') && isDnsName(name) && !this.model.pods.some((p) => p.name === ref)) {
+      // A DNS name as Cilium judges it: by every toFQDNs name and pattern, whether a policy mentions it or not.
+      return { endpoint: externalNodes(this.model).find((e) => e.id === name) ?? namedNode(name, 'fqdn') };
+    }
     return { endpoint: this.podFor(ref) };
+  }
+
+  /** What a DNS name an endpoint was given as is to the policies: which names and patterns match it. */
+  private describeDnsName(endpoint: EndpointModel): string | undefined {
+    if (!isExternal(endpoint) || endpoint.named !== 'fqdn' || endpoint.id.includes('*')) return undefined;
+    const matching = externalNodes(this.model).filter((e) => e.named === 'fqdn'
+      && (e.id === endpoint.id || (e.id.includes('*') && fqdnPatternMatches(e.id, endpoint.id)))).map((e) => e.id);
+    return matching.length > 0
+      ? `${endpoint.id}: a DNS name; toFQDNs ${matching.join(', ')} match${matching.length === 1 ? 'es' : ''} it`
+      : `${endpoint.id}: a DNS name no toFQDNs name or pattern matches, so only rules that match every public address (CIDR 0.0.0.0/0, entity world) or have no peer match it`;
   }
 
   private describeExternals(): string {

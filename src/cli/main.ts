@@ -77,7 +77,9 @@ Explains whether a connection is allowed on a port, and why: for each side (the 
 the destination's ingress) the tier, policy and rule that decided.
   --from POD|IP       source: a pod, namespace/name (or name when unique); an IP address (a pod's
                       IP names the pod, any other address the external node holding it); or an
-                      external node as analyze lists it, e.g. '0.0.0.0/0 except 10.0.0.0/8'
+                      external node as analyze lists it, e.g. '0.0.0.0/0 except 10.0.0.0/8'; or
+                      a DNS name, e.g. s3.amazonaws.com, judged by every Cilium toFQDNs name and
+                      pattern (a pattern's * matches within one label, a leading **. several)
   --to POD|IP         destination, likewise
   --port N|NAME       destination port, 1-65535, or the name of a container port of the
                       destination pod, e.g. http (required)

@@ -191,6 +191,16 @@ describe('Cilium peers outside the cluster', () => {
     expect(reach.isAllowed('web', 'example.com', Port.tcp(80))).toBe(false);
   });
 
+  test('a leading **. matches one or more labels; a name no policy mentions is judged by the patterns', () => {
+    const reach = egress([{ toFQDNs: [{ matchPattern: '**.example.com' }, { matchPattern: 'api-*.example.org' }] }]);
+    expect(reach.isAllowed('web', 'a.example.com', Port.tcp(80))).toBe(true);
+    expect(reach.isAllowed('web', 'a.b.example.com', Port.tcp(80))).toBe(true);
+    expect(reach.isAllowed('web', 'example.com', Port.tcp(80))).toBe(false);
+    expect(reach.isAllowed('web', 'api-v2.example.org', Port.tcp(80))).toBe(true);
+    expect(reach.isAllowed('web', 'api-v2.eu.example.org', Port.tcp(80))).toBe(false);
+    expect(reach.resolve('API-V2.example.org.')).toBe('api-v2.example.org');
+  });
+
   test('a NetworkPolicy ipBlock reaches DNS names only when it holds every public address', () => {
     const names = cnp('shop', 'names', { endpointSelector: { matchLabels: { app: 'job' } }, egress: [{ toFQDNs: [{ matchName: 'api.stripe.com' }] }] });
     const np = (cidr: string, except: string[] = []): Reachability => Reachability.fromManifests([web, names,

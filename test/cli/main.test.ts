@@ -97,6 +97,7 @@ describe('cdk8s-netpol explain', () => {
         'ALLOWED: shop/web -> api.stripe.com on 443/TCP',
         '  ok   egress of shop/web: NetworkPolicy tier: isolated by CiliumNetworkPolicy shop/web; allowed by CiliumNetworkPolicy shop/web egress[1]',
         '  ok   ingress of api.stripe.com: outside the cluster, where no policy is enforced, so everything is allowed',
+        '  note api.stripe.com: a DNS name; toFQDNs api.stripe.com matches it',
         '',
       ].join('\n'),
     });
@@ -105,6 +106,45 @@ describe('cdk8s-netpol explain', () => {
     expect(e).toMatchObject({ from: 'shop/web', to: 'api.stripe.com', toExternal: true, allowed: false });
     expect(e.egress.nearestMiss).toMatchObject({ object: 'CiliumNetworkPolicy shop/web', ruleIndex: 1, reasons: ["wrong port: 80/TCP is not among the rule's ports: 443/TCP"] });
     expect((await run('explain', fqdn, '--from', 'web', '--to', 'api.stripe.com', '--port', '443', '--expect', 'deny')).code).toBe(1);
+  });
+
+  test('--to takes any DNS name: judged by every toFQDNs name and pattern, as Cilium matches them', async () => {
+    const fqdn = path.join(fixtures, 'fqdn');
+    const explain = async (from: string, to: string, port = '443'): Promise<string> => {
+      const { code, out, err } = await run('explain', fqdn, '--from', from, '--to', to, '--port', port);
+      expect({ code, err }).toEqual({ code: 0, err: '' });
+      return out;
+    };
+    // Matched by the pattern *.amazonaws.com, which a rule allows on 443 only; given in any case, with a trailing dot.
+    expect(await explain('web', 'S3.AmazonAWS.com.')).toBe([
+      'ALLOWED: shop/web -> s3.amazonaws.com on 443/TCP',
+      '  ok   egress of shop/web: NetworkPolicy tier: isolated by CiliumNetworkPolicy shop/web; allowed by CiliumNetworkPolicy shop/web egress[1]',
+      '  ok   ingress of s3.amazonaws.com: outside the cluster, where no policy is enforced, so everything is allowed',
+      '  note s3.amazonaws.com: a DNS name; toFQDNs *.amazonaws.com matches it',
+      '',
+    ].join('\n'));
+    expect(await explain('web', 's3.amazonaws.com', '80')).toMatch(/^DENIED: shop\/web -> s3\.amazonaws\.com on 80\/TCP\n.*wrong port: 80\/TCP is not among the rule's ports: 443\/TCP\n/);
+    // A * matches within one label: not two labels, not none.
+    const unmatched = (name: string): string => `  note ${name}: a DNS name no toFQDNs name or pattern matches, so only rules that match every public address (CIDR 0.0.0.0/0, entity world) or have no peer match it\n`;
+    for (const name of ['a.b.amazonaws.com', 'amazonaws.com']) {
+      expect(await explain('web', name)).toBe([
+        `DENIED: shop/web -> ${name} on 443/TCP`,
+        '  deny egress of shop/web: NetworkPolicy tier: isolated by CiliumNetworkPolicy shop/web; no rule allows it. Nearest miss: CiliumNetworkPolicy shop/web egress[1]: '
+          + `no peer matches the destination: toFQDNs api.stripe.com does not match ${name} | toFQDNs *.amazonaws.com does not match ${name} (a \`*\` matches within one label, a leading \`**.\` one or more labels)`,
+        `  ok   ingress of ${name}: outside the cluster, where no policy is enforced, so everything is allowed`,
+        unmatched(name),
+      ].join('\n'));
+    }
+    // A name no policy mentions: denied where Cilium egress policy isolates the pod, allowed where nothing does.
+    expect(await explain('web', 'api.example.com')).toMatch(/^DENIED: shop\/web -> api\.example\.com on 443\/TCP\n/);
+    expect(await explain('batch', 'api.example.com')).toBe([
+      'ALLOWED: shop/batch -> api.example.com on 443/TCP',
+      '  ok   egress of shop/batch: not isolated (no NetworkPolicy selects it with Egress in policyTypes), so everything is allowed',
+      '  ok   ingress of api.example.com: outside the cluster, where no policy is enforced, so everything is allowed',
+      unmatched('api.example.com'),
+    ].join('\n'));
+    // A word without a dot is still a pod name.
+    expect((await run('explain', fqdn, '--from', 'web', '--to', 'stripe', '--port', '443')).err).toMatch(/no pod named 'stripe'/);
   });
 
   test('--port takes a container port\'s name, resolved on the destination pod', async () => {
