@@ -2,7 +2,6 @@ import { AnalysisReport } from './analysis-report';
 import { Reachability } from '../analyzer';
 import { InvariantResult, InvariantsVerdict, describeEndpoint, describeFlow, describeViolatedInvariant, selectedPods } from '../analyzer/invariant-check';
 import { PortSet } from '../analyzer/port-range-set';
-import { invariantsHeadline } from '../reports/invariant-report';
 import { EndpointSpec, InvariantsFileSpec } from '../vocabulary/invariant';
 
 /**
@@ -55,12 +54,22 @@ export function formatProof(verdict: InvariantsVerdict, file: InvariantsFileSpec
   lines.push('', `Allowed flows that a policy restricts: ${listed.length}`);
   for (const f of listed) lines.push(`  ${f.from} -> ${f.to}: ${f.unrestricted ? 'every port' : f.summary}`);
   const unlisted = report.flows.length - listed.length;
-  if (open.size > 0 || unlisted > 0) {
-    lines.push('', `Not isolated (no policy selects them, so every flow among them and with addresses outside the cluster is allowed; ${unlisted} such flows not listed):`);
+  if (open.size > 0) {
+    lines.push('', 'Not isolated (no policy of any tier selects them, so every flow among them and with addresses outside the cluster is allowed):');
     lines.push(...[...open].map((p) => `  ${p}`));
   }
-  lines.push('', invariantsHeadline([...verdict.invariants, ...verdict.flows, ...(verdict.undeclared ? [verdict.undeclared] : [])]));
+  if (unlisted > 0) lines.push('', `Allowed flows that no policy restricts (every port left to the default on both sides): ${unlisted}, not listed`);
+  lines.push('', proofHeadline(verdict));
   return `${lines.join('\n')}\n`;
+}
+
+/** The count of every check the proof made: invariants, declared flows, and the undeclared flows. */
+function proofHeadline(verdict: InvariantsVerdict): string {
+  const checks = [...verdict.invariants, ...verdict.flows, ...(verdict.undeclared ? [verdict.undeclared] : [])];
+  const violated = checks.filter((r) => !r.held).length;
+  const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  const parts = [plural(verdict.invariants.length, 'invariant'), plural(verdict.flows.length, 'declared flow'), ...(verdict.undeclared ? ['undeclared flows'] : [])];
+  return `Proof: ${checks.length - violated} of ${checks.length} checks hold, ${violated} violated (${parts.join(', ')})`;
 }
 
 /** Whether every egress-isolated pod of the app's namespaces reaches the cluster DNS on 53/UDP and 53/TCP. */

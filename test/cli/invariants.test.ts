@@ -101,10 +101,12 @@ describe('cdk8s-netpol analyze --invariants', () => {
         '  shop/web -> shop/api: TCP 9000',
         '  shop/api -> shop/db: TCP 5432',
         '',
-        'Not isolated (no policy selects them, so every flow among them and with addresses outside the cluster is allowed; 2 such flows not listed):',
+        'Not isolated (no policy of any tier selects them, so every flow among them and with addresses outside the cluster is allowed):',
         '  monitoring/prometheus',
         '',
-        'Invariants: 4 (4 held, 0 violated)',
+        'Allowed flows that no policy restricts (every port left to the default on both sides): 2, not listed',
+        '',
+        'Proof: 4 of 4 checks hold, 0 violated (1 invariant, 2 declared flows, undeclared flows)',
         '',
       ].join('\n'));
       expect(proof.code).toBe(0);
