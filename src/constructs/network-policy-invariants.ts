@@ -150,11 +150,11 @@ export class NetworkPolicyInvariants extends Construct {
 
   /** The messages of this construct's violated invariants, from one check of the whole app per state of its objects. */
   private violations(): string[] {
+    const state = stateOf(this);
+    const pass = enterPass(this, state);
     const checker = NetworkPolicyInvariants.checker;
     if (!checker || this.added.length === 0) return [];
-    const state = stateOf(this);
-    const objects = NetworkPolicyInvariants._objects(this);
-    const key = JSON.stringify(objects);
+    const { objects, key } = pass ? (pass.snapshot ??= render(this)) : render(this);
     if (state.checked?.key !== key) {
       const owners = state.invariants.flatMap((owner) => owner.added.map(() => owner));
       const messages = checker(this.node.root, objects, NetworkPolicyInvariants._specs(this));
@@ -179,10 +179,28 @@ function mayShare(a: EndpointSpec, b: EndpointSpec): boolean {
 
 const PROPS: PropsSpec<NetworkPolicyInvariantsProps> = { invariants: Is.listOf(AN_INVARIANT) };
 
+/** The app's objects as the invariants are checked on them, and their JSON (what a check is cached by). */
+interface Snapshot {
+  readonly objects: any[];
+  readonly key: string;
+}
+
+/**
+ * One validation of the whole app (cdk8s validates it once per `app.synth()` and again in every
+ * `chart.toJson()`, and a `chart.toJson()` inside a validation opens a pass of its own): the objects,
+ * rendered once for every invariants construct of the pass, and the constructs served so far.
+ */
+interface ValidationPass {
+  snapshot?: Snapshot;
+  readonly served: Set<NetworkPolicyInvariants>;
+}
+
 interface AppState {
   readonly invariants: NetworkPolicyInvariants[];
   /** The last check, and the objects it was made for (as JSON). */
   checked?: { readonly key: string; readonly messages: { owner: NetworkPolicyInvariants; message?: string }[] };
+  /** The validations of the app under way, innermost last. */
+  readonly passes: ValidationPass[];
 }
 
 const STATES = new WeakMap<IConstruct, AppState>();
@@ -191,8 +209,38 @@ function stateOf(scope: IConstruct): AppState {
   const root = scope.node.root;
   let state = STATES.get(root);
   if (!state) {
-    state = { invariants: [] };
-    STATES.set(root, state);
+    const created: AppState = { invariants: [], passes: [] };
+    // cdk8s validates the root first (its constructs in preorder), so the root's validation is where a pass begins.
+    root.node.addValidation({ validate: () => beginPass(created) });
+    STATES.set(root, created);
+    state = created;
   }
   return state;
+}
+
+function beginPass(state: AppState): string[] {
+  if (state.invariants.length === 0) return [];
+  if (state.passes.length === 0) queueMicrotask(() => state.passes.splice(0));
+  state.passes.push({ served: new Set() });
+  return [];
+}
+
+/**
+ * The pass `invariants` is validated in, or undefined outside one (`node.validate()` called directly,
+ * a construct validated twice), where the objects are rendered afresh. Within a validation of the app
+ * every invariants construct is validated once and the objects do not change, so they are rendered
+ * once per pass, not once per construct (which made synth quadratic: a `DefaultDeny` per namespace
+ * declares invariants). The pass ends when every invariants construct of the app has been validated.
+ */
+function enterPass(invariants: NetworkPolicyInvariants, state: AppState): ValidationPass | undefined {
+  const pass = state.passes[state.passes.length - 1];
+  if (!pass || pass.served.has(invariants)) return undefined;
+  pass.served.add(invariants);
+  if (pass.served.size === state.invariants.length) state.passes.pop();
+  return pass;
+}
+
+function render(scope: IConstruct): Snapshot {
+  const objects = NetworkPolicyInvariants._objects(scope);
+  return { objects, key: JSON.stringify(objects) };
 }

@@ -213,3 +213,39 @@ describe('ZeroTrustNamespace invariants', () => {
     expect(message).not.toContain('shop/zt/Invariants');
   });
 });
+
+describe('NetworkPolicyInvariants at scale', () => {
+  /** How many times a synth renders the app's objects for the invariants, with a DefaultDeny (and so an invariants construct) per namespace and one construct with no invariants. */
+  function rendersPerSynth(namespaces: number, guardrails: boolean): number {
+    const app = Testing.app();
+    const chart = new Chart(app, 'teams');
+    if (guardrails) new NetworkPolicyGuardrails(chart, 'guardrails');
+    new NetworkPolicyInvariants(chart, 'none-yet');
+    for (let i = 0; i < namespaces; i++) new DefaultDeny(chart, `deny-${i}`, { namespace: `team-${i}` });
+    const objects = jest.spyOn(NetworkPolicyInvariants, '_objects');
+    try {
+      app.synthYaml();
+      return objects.mock.calls.length;
+    } finally {
+      objects.mockRestore();
+    }
+  }
+
+  test('the objects are rendered once per validation of the app, however many constructs declare invariants', () => {
+    expect(rendersPerSynth(6, false)).toBe(rendersPerSynth(2, false));
+  });
+
+  test('with NetworkPolicyGuardrails, whose analysis validates the app inside its own validation, too', () => {
+    expect(rendersPerSynth(6, true)).toBe(rendersPerSynth(2, true));
+  });
+
+  test('a construct validated directly after a synth sees what was added since, in the same synchronous run', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'team', { namespace: 'team' });
+    const deny = new DefaultDeny(chart, 'deny');
+    app.synthYaml();
+    new DefaultDeny(new Chart(app, 'dns', { namespace: 'kube-system' }), 'lock-dns', { directions: [PolicyDirection.INGRESS] });
+    expect(deny.node.findChild('Invariants').node.validate().join('\n'))
+      .toContain("invariant 'team/all-pods keeps reaching DNS (kube-dns: pods k8s-app=kube-dns in kube-system)' (declared by team/deny/Invariants) is violated");
+  });
+});
