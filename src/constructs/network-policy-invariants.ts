@@ -105,6 +105,23 @@ export class NetworkPolicyInvariants extends Construct {
     NetworkPolicyInvariants.checker = checker;
   }
 
+  /**
+   * Runs `synthesize`, which validates the app again (as `chart.toJson()` does), from within a
+   * validation of the app without checking the invariants in it: the validation it is part of checks
+   * them, once, under each invariants construct's path. `NetworkPolicyGuardrails` reads the charts
+   * this way, so a violated invariant is reported once and does not stop the guardrails' analysis.
+   * @internal
+   */
+  public static _synthesizeWithin<T>(scope: IConstruct, synthesize: () => T): T {
+    const state = stateOf(scope);
+    state.nested++;
+    try {
+      return synthesize();
+    } finally {
+      state.nested--;
+    }
+  }
+
   private static checker?: InvariantChecker;
 
   private readonly added: { invariant: Invariant; spec: InvariantSpec }[] = [];
@@ -151,6 +168,7 @@ export class NetworkPolicyInvariants extends Construct {
   /** The messages of this construct's violated invariants, from one check of the whole app per state of its objects. */
   private violations(): string[] {
     const state = stateOf(this);
+    if (state.nested > 0) return [];
     const pass = enterPass(this, state);
     const checker = NetworkPolicyInvariants.checker;
     if (!checker || this.added.length === 0) return [];
@@ -201,6 +219,8 @@ interface AppState {
   checked?: { readonly key: string; readonly messages: { owner: NetworkPolicyInvariants; message?: string }[] };
   /** The validations of the app under way, innermost last. */
   readonly passes: ValidationPass[];
+  /** How many `_synthesizeWithin` calls are under way: while one is, the invariants are not checked. */
+  nested: number;
 }
 
 const STATES = new WeakMap<IConstruct, AppState>();
@@ -209,7 +229,7 @@ function stateOf(scope: IConstruct): AppState {
   const root = scope.node.root;
   let state = STATES.get(root);
   if (!state) {
-    const created: AppState = { invariants: [], passes: [] };
+    const created: AppState = { invariants: [], passes: [], nested: 0 };
     // cdk8s validates the root first (its constructs in preorder), so the root's validation is where a pass begins.
     root.node.addValidation({ validate: () => beginPass(created) });
     STATES.set(root, created);
@@ -219,7 +239,7 @@ function stateOf(scope: IConstruct): AppState {
 }
 
 function beginPass(state: AppState): string[] {
-  if (state.invariants.length === 0) return [];
+  if (state.invariants.length === 0 || state.nested > 0) return [];
   if (state.passes.length === 0) queueMicrotask(() => state.passes.splice(0));
   state.passes.push({ served: new Set() });
   return [];

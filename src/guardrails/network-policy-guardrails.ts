@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DeclaredContainerPort, PodDeclaration, Reachability } from '../analyzer';
+import { NetworkPolicyInvariants } from '../constructs/network-policy-invariants';
 import { firstThisSynth, warnOncePerSynth } from '../constructs/once-per-synth';
 import { PolicyRegistry } from '../constructs/policy-registry';
 import { SUPPRESSION, SuppressionResult, applySuppressions, checkSuppression } from '../findings/apply-suppressions';
@@ -182,11 +183,16 @@ export class NetworkPolicyGuardrails extends Construct {
     return renderMarkdownReport({ graph: buildFlowGraph(reach), findings: active, suppressed, suppressions: this.accepted });
   }
 
-  private analyze(): { reach: Reachability; result: SuppressionResult } {
+  /**
+   * @param withinValidation called from this construct's validation: the invariants are not checked
+   *   again in the charts' synthesis, since the validation under way checks them
+   */
+  private analyze(withinValidation = false): { reach: Reachability; result: SuppressionResult } {
     let objects: any[];
     this.analyzing = true;
     try {
-      objects = this.charts().flatMap((c) => c.toJson());
+      const synthesize = () => this.charts().flatMap((c) => c.toJson());
+      objects = withinValidation ? NetworkPolicyInvariants._synthesizeWithin(this, synthesize) : synthesize();
     } finally {
       this.analyzing = false;
     }
@@ -211,7 +217,7 @@ export class NetworkPolicyGuardrails extends Construct {
     if (this.analyzing) return [];
     let analysis: { reach: Reachability; result: SuppressionResult };
     try {
-      analysis = this.analyze();
+      analysis = this.analyze(true);
     } catch (e: any) {
       return [`NetworkPolicyGuardrails cannot analyze the manifests: ${e?.message ?? e}`];
     }

@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import {
-  DefaultDeny, Invariant, LabelSelector, NetworkPolicyGuardrails, NetworkPolicyInvariants, Peer, PolicyBackend, PolicyDirection, Port,
-  ThreeTierApp, Workload, ZeroTrustNamespace,
+  DefaultDeny, FindingSeverity, Invariant, LabelSelector, NetworkPolicyGuardrails, NetworkPolicyInvariants, Peer, PolicyBackend, PolicyDirection,
+  Port, ThreeTierApp, Workload, ZeroTrustNamespace,
 } from '../../src';
 
 function shop(): { app: App; chart: Chart; tiers: ThreeTierApp } {
@@ -64,6 +64,16 @@ describe('NetworkPolicyInvariants', () => {
       pods: [{ namespace: 'shop', name: 'web', labels: { tier: 'frontend' } }, { namespace: 'shop', name: 'db', labels: { tier: 'database' } }],
     });
     expect(synthError(app)).toContain('shop/web -> shop/db on TCP all; UDP all; SCTP all:');
+  });
+
+  test('with NetworkPolicyGuardrails, a violated invariant is reported once, and the guardrails still report their findings', () => {
+    const { app, chart } = shop();
+    new ZeroTrustNamespace(chart, 'locked-down', { allowWithinNamespace: true });
+    new NetworkPolicyGuardrails(chart, 'guardrails', { failOn: FindingSeverity.INFO });
+    const message = synthError(app);
+    expect(message.split("invariant 'the frontend never reaches the database' (declared by shop/app/Invariants) is violated").length - 1).toBe(1);
+    expect(message).not.toContain('cannot analyze the manifests');
+    expect(message).toContain('[shop/guardrails] NP');
   });
 
   test('a reachability requirement broken by a new DefaultDeny fails synth, naming the isolation that blocks it', () => {
