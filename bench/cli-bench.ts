@@ -72,6 +72,7 @@ function cliTable(sizes: [number, number][]): void {
         ['analyze --output json', ['analyze', oldDir, '--output', 'json', '--fail-on', 'never']],
         ['diff --output json', ['diff', oldDir, newDir, '--output', 'json']],
         ['probe --port 8080', ['probe', oldDir, '--port', '8080']],
+        ['exposure --output json', ['exposure', oldDir, '--output', 'json']],
       ];
       for (const [name, args] of commands) {
         const run = timed([CLI, ...args]);

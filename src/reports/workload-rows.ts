@@ -31,15 +31,20 @@ export interface RowOptions {
   readonly podLevel?: boolean;
 }
 
-/** The rows, in the order of each row's first pod. @internal */
-export function workloadRows(reach: Reachability, options: RowOptions = {}): WorkloadRow[] {
+/**
+ * The rows, in the order of each row's first pod.
+ * @param classOfPod the class of every pod (in `Reachability.pods` order) of an engine over these
+ *   pods and policies, when the caller has one; by default the reachability's
+ * @internal
+ */
+export function workloadRows(reach: Reachability, options: RowOptions = {}, classOfPod?: ArrayLike<number>): WorkloadRow[] {
   const pods = reach._model.pods;
   const podRow = (i: number): WorkloadRow => {
     const p = pods[i];
     return { id: p.id, namespace: p.namespace, name: p.name, kind: p.kind === 'Declared' ? 'Pod' : p.kind, pod: i, pods: [p.id] };
   };
   if (options.podLevel) return pods.map((_, i) => podRow(i));
-  const classOf = reach._engine.classOfPod;
+  const classOf = classOfPod ?? reach._engine.classOfPod;
   const members = new Map<string, number[]>();
   pods.forEach((p, i) => {
     if (!p.workload) return;
