@@ -1,6 +1,6 @@
 /**
  * The command line at scale: wall time and peak RSS of `analyze --output json`, `diff` (1% of the
- * policies changed, `--output json`) and `probe --port 8080` (text), each in its own process under
+ * policies changed, `--output json`), `probe --port 8080` (text) and `exposure --output json`, each in its own process under
  * `/usr/bin/time -v`, output to /dev/null, on the manifests of `workload-cluster.ts` (N Deployments,
  * P NetworkPolicies); then the synth cost of `NetworkPolicyGuardrails`: the same app (our
  * constructs plus a Deployment per workload) synthesized with and without them, interleaved.
