@@ -77,11 +77,12 @@ function judgeRule(rule: TierRule, peer: EndpointModel, destination: EndpointMod
 /**
  * One side of a connection: the egress of `subject` towards `peer` or the ingress of `subject`
  * from `peer`; `destination` is the endpoint named ports resolve on.
+ * @param program the policies applying to `subject` in `direction`, when the caller has them
+ *   (`MatrixEngine.program` of its class); else found by testing every policy
  * @internal
  */
 export function judgeDirection(model: ClusterModel, direction: Direction, subject: EndpointModel, peer: EndpointModel, destination: EndpointModel,
-  probe: ProbePort): DirectionVerdict {
-  const program = sideProgram(policyLayers(model), direction, subject);
+  probe: ProbePort, program: SideProgram = sideProgram(policyLayers(model), direction, subject)): DirectionVerdict {
   const walk = walkSide(program, (rule) => ruleMatchesPeer(rule, peer), destination, PortSet.of(probe.protocol, probe.port), true);
   const decisions = walk.decisions.filter((d) => d.ports.has(probe.port, probe.protocol));
   const allowed = walk.allowed.has(probe.port, probe.protocol);

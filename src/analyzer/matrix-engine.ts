@@ -148,6 +148,14 @@ export class MatrixEngine implements ClassIndex {
     return this.networkPolicies(classIndex, direction).map((p) => p.index);
   }
 
+  /**
+   * What the class's endpoints declare of the container ports some rule names (empty for external
+   * nodes): classes with equal keys resolve every named port alike.
+   */
+  public portKey(classIndex: number): string {
+    return this.classPortKey[classIndex];
+  }
+
   /** An endpoint of the class: every endpoint of it behaves the same. */
   public representative(classIndex: number): EndpointModel {
     return this.endpoints[this.representatives[classIndex]];

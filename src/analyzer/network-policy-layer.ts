@@ -37,6 +37,30 @@ export function peerMatches(model: ClusterModel, policy: Pick<PolicyModel, 'name
   return namespaceOk && (!peer.podSelector || selectorMatches(peer.podSelector, pod.labels));
 }
 
+/**
+ * The classes whose pods a policy selects (`policySelects` over classes): its namespace's classes
+ * its podSelector matches, whether or not the policy isolates them.
+ * @internal
+ */
+export function policySelectedClasses(index: ClassIndex, policy: PolicyModel): BitSet {
+  return index.podSelectorClasses(policy.podSelector).clone().and(index.namespaceClasses(policy.namespace));
+}
+
+/**
+ * The classes a peer of a policy's rule matches (`peerMatches` over classes, plus the external
+ * nodes an ipBlock holds).
+ * @internal
+ */
+export function peerClasses(index: ClassIndex, policy: Pick<PolicyModel, 'namespace'>, peer: PeerModel): BitSet {
+  if (peer.ipBlock) return index.addressClasses(peer.ipBlock);
+  if (!peer.podSelector && !peer.namespaceSelector) return new BitSet(index.classCount);
+  const namespaces = peer.namespaceSelector
+    ? index.namespaceSelectorClasses(peer.namespaceSelector)
+    : index.namespaceClasses(policy.namespace);
+  if (!peer.podSelector) return namespaces;
+  return index.podSelectorClasses(peer.podSelector).clone().and(namespaces);
+}
+
 function formatBlock(block: IpBlockModel): string {
   return `ipBlock ${block.cidr.canonical}${block.except.length ? ` except ${block.except.map((e) => e.canonical).join(', ')}` : ''}`;
 }
@@ -84,14 +108,7 @@ class NetworkPolicyPeer implements PeerMatcher {
   }
 
   public classes(index: ClassIndex): BitSet {
-    const peer = this.peer;
-    if (peer.ipBlock) return index.addressClasses(peer.ipBlock);
-    if (!peer.podSelector && !peer.namespaceSelector) return new BitSet(index.classCount);
-    const namespaces = peer.namespaceSelector
-      ? index.namespaceSelectorClasses(peer.namespaceSelector)
-      : index.namespaceClasses(this.policy.namespace);
-    if (!peer.podSelector) return namespaces;
-    return index.podSelectorClasses(peer.podSelector).clone().and(namespaces);
+    return peerClasses(index, this.policy, this.peer);
   }
 }
 
@@ -122,7 +139,7 @@ export class NetworkPolicyTierPolicy implements TierPolicy {
   }
 
   public subjectClasses(index: ClassIndex): BitSet {
-    return index.podSelectorClasses(this.policy.podSelector).clone().and(index.namespaceClasses(this.policy.namespace));
+    return policySelectedClasses(index, this.policy);
   }
 }
 

@@ -2,10 +2,11 @@ import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, isEmptySelector, podObject } from './finding-context';
 import { PortRangeTable, formatPortRanges } from '../analyzer/allowed-ports';
 import { BitSet } from '../analyzer/bitset';
-import { Direction, PeerModel, PodModel, PolicyModel } from '../analyzer/cluster-model';
-import { MatrixEngine } from '../analyzer/matrix-engine';
+import { Direction, PeerModel, PodModel, PolicyModel, RuleModel } from '../analyzer/cluster-model';
+import { TierRule } from '../analyzer/policy-tier';
 import { PortSet } from '../analyzer/port-range-set';
-import { rulePortSet } from '../analyzer/rule-ports';
+import { dependsOnDestination, rulePortSet } from '../analyzer/rule-ports';
+import { SideProgram } from '../analyzer/verdict-walk';
 
 /**
  * Flows allowed at one side but blocked at the other: B's ingress names A (a rule whose peer picks
@@ -27,13 +28,6 @@ function names(peer: PeerModel): boolean {
 /** Pairs of pods listed in an aggregated finding's message; the rest are counted. */
 const LISTED_PAIRS = 5;
 
-/** A flow one policy grants and the other side blocks, between two classes. */
-interface BlockedGrant {
-  readonly source: number;
-  readonly destination: number;
-  readonly ports: PortSet;
-}
-
 /** A pair of pods a finding lists: the source, the destination, the ports, and what blocks them. */
 interface BlockedPair {
   readonly a: PodModel;
@@ -42,44 +36,96 @@ interface BlockedPair {
   readonly blockers: readonly string[];
 }
 
-/** The one-sided grants of one policy in one direction, over every pair of pods. */
+/** The one-sided grants of one policy in one direction: how many pairs of pods, and the first few. */
 interface OneSidedGrants {
   readonly policy: PolicyModel;
   readonly direction: Direction;
-  readonly grants: BlockedGrant[];
+  count: number;
+  readonly pairs: BlockedPair[];
 }
 
 /**
  * For each class and each NetworkPolicy isolating it in `direction`, the peer classes its rules
  * name with the ports they open there, minus what the other side allows: only classes a rule
- * names are looked at, so the cost follows the rules, not pairs of pods.
+ * names are looked at, so the cost follows the rules, not pairs of pods. What a rule names, the
+ * ports it opens on a destination and what the other side allows are each worked out once and
+ * shared by the classes that see them alike (the same policies, the same named ports), and pairs
+ * of pods are counted, not listed, past the first few: a rule naming thousands of classes costs a
+ * look-up per class.
  */
-function blockedGrants(engine: MatrixEngine, table: PortRangeTable, direction: Direction): OneSidedGrants[] {
+function oneSidedGrants(context: FindingContext, table: PortRangeTable, direction: Direction): OneSidedGrants[] {
+  const { model } = context;
+  const engine = context.engine();
   const out = new Map<PolicyModel, OneSidedGrants>();
   const other: Direction = direction === 'Ingress' ? 'Egress' : 'Ingress';
+  const namedMemo = new Map<TierRule, BitSet>();
+  const namedBy = (rule: RuleModel, matcher: TierRule): BitSet => {
+    let named = namedMemo.get(matcher);
+    if (!named) {
+      named = new BitSet(engine.classCount);
+      // The layer's peers follow the policy's, index for index.
+      for (let k = 0; k < rule.peers.length; k++) if (names(rule.peers[k])) named.or(engine.peerClasses(matcher.peers[k]));
+      named.and(engine.podClasses);
+      namedMemo.set(matcher, named);
+    }
+    return named;
+  };
+  // Named ports resolve on the destination: classes with equal port keys get equal ports.
+  const portsMemo = new Map<RuleModel, Map<string, PortSet>>();
+  const grantedPorts = (rule: RuleModel, destinationClass: number): PortSet => {
+    const key = rule.ports.some(dependsOnDestination) ? engine.portKey(destinationClass) : '';
+    let byKey = portsMemo.get(rule);
+    if (!byKey) { byKey = new Map(); portsMemo.set(rule, byKey); }
+    let ports = byKey.get(key);
+    if (!ports) { ports = rulePortSet(rule.ports, engine.representative(destinationClass)); byKey.set(key, ports); }
+    return ports;
+  };
+  const isolating = (c: number, side: Direction): string[] => engine.isolatingPolicies(c, side).map((p) => model.policies[p].id);
   for (let subject = 0; subject < engine.classCount; subject++) {
     if (!engine.podClasses.has(subject)) continue;
+    // What the peer's side allows depends on the peer only through its policies (and, when the
+    // peer is the destination, the ports it declares), so peers sharing those share the walk.
+    const otherSide = new Map<SideProgram, Map<string, PortSet>>();
+    const allowedThere = (peer: number, destination: number): PortSet => {
+      const program = engine.program(peer, other);
+      const key = direction === 'Egress' ? engine.portKey(peer) : '';
+      let byKey = otherSide.get(program);
+      if (!byKey) { byKey = new Map(); otherSide.set(program, byKey); }
+      let ports = byKey.get(key);
+      if (!ports) { ports = table.sidePorts(other, peer, subject, destination); byKey.set(key, ports); }
+      return ports;
+    };
     for (const tierPolicy of engine.networkPolicies(subject, direction)) {
       const policy = tierPolicy.policy;
       const granted = new Map<number, PortSet>();
       (direction === 'Ingress' ? policy.ingress : policy.egress).forEach((rule, r) => {
-        // The layer's rules and peers follow the policy's, index for index.
-        const matchers = tierPolicy.rules[r].peers;
-        const named = new BitSet(engine.classCount);
-        rule.peers.forEach((p, k) => { if (names(p)) named.or(engine.peerClasses(matchers[k])); });
-        named.and(engine.podClasses);
-        named.forEach((peer) => {
-          const destination = engine.representative(direction === 'Ingress' ? subject : peer);
-          granted.set(peer, (granted.get(peer) ?? PortSet.NONE).union(rulePortSet(rule.ports, destination)));
+        const forSubject = direction === 'Ingress' ? grantedPorts(rule, subject) : undefined;
+        namedBy(rule, tierPolicy.rules[r]).forEach((peer) => {
+          const ports = forSubject ?? grantedPorts(rule, peer);
+          const before = granted.get(peer);
+          granted.set(peer, before === undefined ? ports : before.union(ports));
         });
       });
       for (const [peer, ports] of granted) {
+        if (ports.isEmpty()) continue;
         const [source, destination] = direction === 'Ingress' ? [peer, subject] : [subject, peer];
-        const blocked = ports.subtract(table.sidePorts(other, peer, subject, destination));
+        const blocked = ports.subtract(allowedThere(peer, destination));
         if (blocked.isEmpty()) continue;
         let entry = out.get(policy);
-        if (!entry) { entry = { policy, direction, grants: [] }; out.set(policy, entry); }
-        entry.grants.push({ source, destination, ports: blocked });
+        if (!entry) { entry = { policy, direction, count: 0, pairs: [] }; out.set(policy, entry); }
+        const sources = context.podsOfClass(source);
+        const destinations = context.podsOfClass(destination);
+        entry.count += sources.length * destinations.length - (source === destination ? sources.length : 0);
+        if (entry.pairs.length >= LISTED_PAIRS) continue;
+        const blockers = isolating(direction === 'Ingress' ? source : destination, other);
+        const text = formatPortRanges(blocked.toRanges());
+        for (const a of sources) {
+          for (const b of destinations) {
+            if (a === b) continue;
+            if (entry.pairs.length >= LISTED_PAIRS) break;
+            entry.pairs.push({ a, b, ports: text, blockers });
+          }
+        }
       }
     }
   }
@@ -87,33 +133,10 @@ function blockedGrants(engine: MatrixEngine, table: PortRangeTable, direction: D
 }
 
 function oneSided(context: FindingContext): FindingDraft[] {
-  const { model } = context;
   // Pods no policy can tell apart give the same grants and blocks: work per pair of classes.
-  const engine = context.engine();
-  const table = new PortRangeTable(engine);
-  const podsOfClass = new Map<number, PodModel[]>();
-  model.pods.forEach((pod, i) => {
-    const c = engine.classOfPod[i];
-    const list = podsOfClass.get(c);
-    if (list) list.push(pod); else podsOfClass.set(c, [pod]);
-  });
-  const isolating = (c: number, direction: Direction): string[] => engine.isolatingPolicies(c, direction).map((p) => model.policies[p].id);
+  const table = new PortRangeTable(context.engine());
   const drafts: FindingDraft[] = [];
-  for (const { policy, direction, grants } of [...blockedGrants(engine, table, 'Ingress'), ...blockedGrants(engine, table, 'Egress')]) {
-    const blockedSide: Direction = direction === 'Ingress' ? 'Egress' : 'Ingress';
-    const pairs: BlockedPair[] = [];
-    let count = 0;
-    for (const grant of grants) {
-      const blockers = isolating(blockedSide === 'Egress' ? grant.source : grant.destination, blockedSide);
-      const ports = formatPortRanges(grant.ports.toRanges());
-      for (const a of podsOfClass.get(grant.source) ?? []) {
-        for (const b of podsOfClass.get(grant.destination) ?? []) {
-          if (a === b) continue;
-          count++;
-          if (pairs.length < LISTED_PAIRS) pairs.push({ a, b, ports, blockers });
-        }
-      }
-    }
+  for (const { policy, direction, count, pairs } of [...oneSidedGrants(context, table, 'Ingress'), ...oneSidedGrants(context, table, 'Egress')]) {
     if (count === 0) continue;
     drafts.push(count === 1 ? onePair(policy, direction, pairs[0]) : manyPairs(policy, direction, pairs, count));
   }

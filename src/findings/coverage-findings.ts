@@ -1,7 +1,6 @@
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, podObject } from './finding-context';
-import { Direction, PodModel } from '../analyzer/cluster-model';
-import { policySelects } from '../analyzer/network-policy-layer';
+import { Direction } from '../analyzer/cluster-model';
 
 /**
  * Pods that no policy isolates: every connection in that direction is allowed
@@ -10,9 +9,21 @@ import { policySelects } from '../analyzer/network-policy-layer';
 
 function unisolated(context: FindingContext, direction: Direction): FindingDraft[] {
   const { model } = context;
-  const isolated = (pod: PodModel): boolean => model.policies.some((p) => (direction === 'Ingress' ? p.isolatesIngress : p.isolatesEgress) && policySelects(p, pod));
+  const engine = context.engine();
+  // The NetworkPolicies isolating a pod are those of its class's program (the engine's classes
+  // keep apart what any policy's podSelector reads).
+  const isolatedClass = new Map<number, boolean>();
+  const isolated = (i: number): boolean => {
+    const c = engine.classOfPod[i];
+    let result = isolatedClass.get(c);
+    if (result === undefined) {
+      result = engine.isolatingPolicies(c, direction).length > 0;
+      isolatedClass.set(c, result);
+    }
+    return result;
+  };
   const word = direction.toLowerCase();
-  return model.pods.filter((pod) => context.covers(pod.namespace) && !isolated(pod)).map((pod) => ({
+  return model.pods.filter((pod, i) => context.covers(pod.namespace) && !isolated(i)).map((pod) => ({
     subject: pod.id,
     objects: [podObject(pod)],
     message: `${podObject(pod)} is not isolated for ${word}: no NetworkPolicy in '${pod.namespace}' selects it with ${direction} in policyTypes, so ${direction === 'Ingress' ? 'every pod and address may connect to it' : 'it may connect to every pod and address'}`,

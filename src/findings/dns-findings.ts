@@ -2,6 +2,7 @@ import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, podObject } from './finding-context';
 import { PodModel } from '../analyzer/cluster-model';
 import { judgeDirection } from '../analyzer/evaluator';
+import { SideProgram } from '../analyzer/verdict-walk';
 
 /**
  * Egress isolation that blocks name resolution: an egress-isolated pod whose egress rules do not
@@ -23,18 +24,25 @@ function describeDns(context: FindingContext): string {
 
 function dnsBlocked(context: FindingContext, protocol: string): FindingDraft[] {
   const { model, dnsPod, dnsPort } = context;
+  const engine = context.engine();
+  // The verdict depends on the pod only through the policies applying to it: judged once per set.
+  const blockedBy = new Map<SideProgram, string[] | undefined>();
   const out: FindingDraft[] = [];
-  for (const pod of model.pods) {
-    if (isDnsPod(context, pod)) continue;
-    const verdict = judgeDirection(model, 'Egress', pod, dnsPod, dnsPod, { port: dnsPort, protocol });
-    if (verdict.isolatingPolicies.length === 0 || verdict.allowed) continue;
-    const policies = verdict.isolatingPolicies.map((p) => p.id);
+  model.pods.forEach((pod, i) => {
+    if (isDnsPod(context, pod)) return;
+    const program = engine.program(engine.classOfPod[i], 'Egress');
+    if (!blockedBy.has(program)) {
+      const verdict = judgeDirection(model, 'Egress', pod, dnsPod, dnsPod, { port: dnsPort, protocol }, program);
+      blockedBy.set(program, verdict.isolatingPolicies.length === 0 || verdict.allowed ? undefined : verdict.isolatingPolicies.map((p) => p.id));
+    }
+    const policies = blockedBy.get(program);
+    if (!policies) return;
     out.push({
       subject: pod.id,
       objects: [podObject(pod), ...policies.map((p) => `NetworkPolicy ${p}`)],
       message: `${podObject(pod)} is isolated for egress by ${policies.join(', ')} and no egress rule reaches ${describeDns(context)} on ${dnsPort}/${protocol}${protocol === 'UDP' ? ', so it cannot resolve any name' : ', so DNS answers too large for UDP fail'}`,
     });
-  }
+  });
   return out;
 }
 

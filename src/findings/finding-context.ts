@@ -1,5 +1,6 @@
 import { Finding, FindingRuleInfo } from './finding';
 import { FindingOptions } from './finding-options';
+import { BitSet } from '../analyzer/bitset';
 import { ClusterModel, Direction, PeerModel, PodModel, PolicyModel, RuleModel, SourceRef, describeLocation } from '../analyzer/cluster-model';
 import { MatrixEngine } from '../analyzer/matrix-engine';
 import { invalid, show } from '../vocabulary/errors';
@@ -43,6 +44,13 @@ export interface FindingContext {
   readonly objects: readonly any[];
   /** The model's endpoint classes, built on first use and shared by the rules. */
   readonly engine: () => MatrixEngine;
+  /** The pods of an endpoint class of `engine()`, in model order (none for an external node's class). */
+  readonly podsOfClass: (classIndex: number) => readonly PodModel[];
+  /**
+   * The pods of some classes of `engine()`, in model order: what a selector evaluated over classes
+   * selects, without testing it on every pod.
+   */
+  readonly podsOfClasses: (classes: BitSet) => PodModel[];
 }
 
 /**
@@ -78,6 +86,30 @@ export function buildFindingContext(
     written.set(`${obj.metadata?.namespace ?? 'default'}/${obj.metadata?.name}`, Array.isArray(types) && types.length > 0);
   }
   let classes = engine;
+  const engineOf = (): MatrixEngine => (classes ??= new MatrixEngine(model));
+  let byClass: PodModel[][] | undefined;
+  const podsOfClass = (classIndex: number): readonly PodModel[] => {
+    if (!byClass) {
+      const built: PodModel[][] = Array.from({ length: engineOf().classCount }, () => []);
+      const classOfPod = engineOf().classOfPod;
+      model.pods.forEach((pod, i) => built[classOfPod[i]].push(pod));
+      byClass = built;
+    }
+    return byClass[classIndex];
+  };
+  const podIndex = new Map<PodModel, number>();
+  const podsOfClasses = (set: BitSet): PodModel[] => {
+    const out: PodModel[] = [];
+    let runs = 0;
+    set.forEach((c) => {
+      const pods = podsOfClass(c);
+      if (pods.length > 0) runs++;
+      for (const pod of pods) out.push(pod);
+    });
+    if (runs <= 1) return out;
+    if (podIndex.size === 0) model.pods.forEach((pod, i) => podIndex.set(pod, i));
+    return out.sort((a, b) => podIndex.get(a)! - podIndex.get(b)!);
+  };
   const knownNamespaces = new Set<string>([
     ...model.pods.map((p) => p.namespace),
     ...model.namespaces.filter((n) => n.declared).map((n) => n.name),
@@ -92,7 +124,9 @@ export function buildFindingContext(
     covers: (namespace) => coverage === undefined || coverage.has(namespace),
     policyTypesWritten: (policy) => (objects ? written.get(policy.id) : undefined),
     objects: (objects ?? []).map((entry) => entry?.object ?? entry),
-    engine: () => (classes ??= new MatrixEngine(model)),
+    engine: engineOf,
+    podsOfClass,
+    podsOfClasses,
   };
 }
 

@@ -1,13 +1,12 @@
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition } from './finding-context';
-import { PodModel } from '../analyzer/cluster-model';
 import { judgeDirection } from '../analyzer/evaluator';
 import { ruleName, ruleReference } from '../analyzer/explanation';
 import { ExternalModel, externalHoldsIp } from '../analyzer/external-nodes';
 import { externalNodes, policyLayers } from '../analyzer/policy-layers';
 import { TIER_SEMANTICS, TierRule } from '../analyzer/policy-tier';
 import { rulePortSet } from '../analyzer/rule-ports';
-import { ruleMatchesPeer } from '../analyzer/verdict-walk';
+import { SideProgram, ruleMatchesPeer } from '../analyzer/verdict-walk';
 import { cidrContainsIp, parseCidr, parseIp } from '../vocabulary/k8s-rules';
 
 /**
@@ -45,13 +44,28 @@ function metadataReachable(context: FindingContext): FindingDraft[] {
   const metadata = nodes.find((n) => externalHoldsIp(n, ip.family, ip.value));
   if (!metadata) return [];
   const outside = nodes.filter((n) => !cidrContainsIp(LINK_LOCAL, n.family, n.sample));
+  const engine = context.engine();
+  // Whether the pods of a class may reach the endpoint depends on the policies applying to them.
+  const allowedMemo = new Map<SideProgram, boolean>();
+  const allowedFor = (classIndex: number): boolean => {
+    const program = engine.program(classIndex, 'Egress');
+    let allowed = allowedMemo.get(program);
+    if (allowed === undefined) {
+      const pod = context.podsOfClass(classIndex)[0];
+      allowed = judgeDirection(model, 'Egress', pod, metadata, metadata, METADATA_PORT, program).allowed;
+      allowedMemo.set(program, allowed);
+    }
+    return allowed;
+  };
   const out: FindingDraft[] = [];
   for (const layer of policyLayers(model)) {
     for (const policy of layer.policies('Egress')) {
-      const pods = model.pods.filter((pod) => policy.appliesTo(pod));
+      const classes = policy.subjectClasses(engine).clone().and(engine.podClasses);
+      const pods = context.podsOfClasses(classes);
       // The policy's pods are all denied the endpoint: nothing to report for any of its rules.
-      const allowedFor = (pod: PodModel): boolean => judgeDirection(model, 'Egress', pod, metadata, metadata, METADATA_PORT).allowed;
-      if (pods.length > 0 && !pods.some(allowedFor)) continue;
+      let someAllowed = false;
+      classes.forEach((c) => { someAllowed ||= allowedFor(c); });
+      if (pods.length > 0 && !someAllowed) continue;
       policy.rules.forEach((rule, r) => {
         if (!reachesMetadata(rule, metadata) || !wide(rule, outside)) return;
         // In a first-match tier an earlier rule of the policy that decides the endpoint comes first.

@@ -1,7 +1,8 @@
 import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, eachRule, policyObject, policyWhere, rulePath } from './finding-context';
-import { PodModel } from '../analyzer/cluster-model';
-import { peerMatches, policySelects } from '../analyzer/network-policy-layer';
+import { BitSet } from '../analyzer/bitset';
+import { EndpointModel } from '../analyzer/external-nodes';
+import { peerClasses, peerMatches, policySelectedClasses } from '../analyzer/network-policy-layer';
 
 /**
  * Ports that do not do what they say: a named port that no destination pod declares (the entry
@@ -9,28 +10,41 @@ import { peerMatches, policySelects } from '../analyzer/network-policy-layer';
  */
 
 function namedPortsUndeclared(context: FindingContext): FindingDraft[] {
-  const { model } = context;
+  const { model, dnsPod } = context;
+  const engine = context.engine();
   const out: FindingDraft[] = [];
   for (const { policy, direction, index, rule } of eachRule(model)) {
     const named = rule.ports.filter((p) => typeof p.port === 'string');
     if (named.length === 0) continue;
-    let destinations: PodModel[];
+    // The destinations as classes (pods of a class declare the same ports of every name a rule
+    // uses), and the cluster DNS stand-in, which egress rules may reach too.
+    let classes: BitSet;
+    let dns = false;
     if (direction === 'Ingress') {
-      destinations = model.pods.filter((pod) => policySelects(policy, pod));
+      classes = policySelectedClasses(engine, policy);
+    } else if (rule.peers.length === 0) {
+      classes = engine.podClasses;
+      dns = true;
     } else {
-      const candidates = [...model.pods, context.dnsPod];
-      const matched = (pod: PodModel): boolean => rule.peers.some((peer) => peerMatches(model, policy, peer, pod));
-      destinations = rule.peers.length === 0 ? candidates : candidates.filter(matched);
+      classes = new BitSet(engine.classCount);
+      for (const peer of rule.peers) classes.or(peerClasses(engine, policy, peer));
+      classes.and(engine.podClasses);
+      dns = rule.peers.some((peer) => peerMatches(model, policy, peer, dnsPod));
     }
+    let count = dns ? 1 : 0;
+    classes.forEach((c) => { count += context.podsOfClass(c).length; });
     // With no known destination there is nothing to check against.
-    if (destinations.length === 0) continue;
+    if (count === 0) continue;
     for (const entry of named) {
-      if (destinations.some((pod) => pod.ports.some((p) => p.name === entry.port && p.protocol === entry.protocol))) continue;
-      const shown = destinations.filter((d) => d !== context.dnsPod).slice(0, 5).map((d) => d.id);
+      const declares = (pod: EndpointModel): boolean => pod.ports.some((p) => p.name === entry.port && p.protocol === entry.protocol);
+      let declared = dns && declares(dnsPod);
+      classes.forEach((c) => { declared ||= declares(engine.representative(c)); });
+      if (declared) continue;
+      const shown = context.podsOfClasses(classes).slice(0, 5).map((d) => d.id);
       out.push({
         subject: policy.id,
         objects: [policyObject(policy)],
-        message: `${policyWhere(policy)}: ${rulePath(direction, index)} names port '${entry.port}'/${entry.protocol}, but no ${direction === 'Ingress' ? 'selected' : 'destination'} pod declares a ${entry.protocol} container port of that name (${shown.join(', ')}${destinations.length > 5 ? ', …' : ''}), so it allows nothing`,
+        message: `${policyWhere(policy)}: ${rulePath(direction, index)} names port '${entry.port}'/${entry.protocol}, but no ${direction === 'Ingress' ? 'selected' : 'destination'} pod declares a ${entry.protocol} container port of that name (${shown.join(', ')}${count > 5 ? ', …' : ''}), so it allows nothing`,
         fix: `Use the port number, or name the container port '${entry.port}' (protocol ${entry.protocol}) in the pod template.`,
       });
     }

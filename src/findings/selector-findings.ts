@@ -2,7 +2,7 @@ import { FindingSeverity } from './finding';
 import { FindingContext, FindingDraft, FindingRuleDefinition, eachRule, isEmptySelector, policyObject, policyWhere, rulePath } from './finding-context';
 import { NAMESPACE_NAME_LABEL, PeerModel, PolicyModel } from '../analyzer/cluster-model';
 import { formatSelector } from '../analyzer/label-matcher';
-import { peerMatches, policySelects } from '../analyzer/network-policy-layer';
+import { peerClasses, peerMatches, policySelectedClasses } from '../analyzer/network-policy-layer';
 
 /**
  * Selectors that match nothing: a policy that targets no pod (kube-score
@@ -12,8 +12,9 @@ import { peerMatches, policySelects } from '../analyzer/network-policy-layer';
 
 function policiesTargetingNothing(context: FindingContext): FindingDraft[] {
   const { model } = context;
+  const engine = context.engine();
   return model.policies
-    .filter((policy) => !isEmptySelector(policy.podSelector) && !model.pods.some((pod) => policySelects(policy, pod)))
+    .filter((policy) => !isEmptySelector(policy.podSelector) && policySelectedClasses(engine, policy).isEmpty())
     .map((policy) => {
       const where = `${policyWhere(policy)}: spec.podSelector (${formatSelector(policy.podSelector)})`;
       if (model.pods.some((pod) => pod.namespace === policy.namespace)) {
@@ -62,12 +63,14 @@ interface EmptyPeer {
 
 function peersMatchingNothing(context: FindingContext): EmptyPeer[] {
   const { model } = context;
+  const engine = context.engine();
   const out: EmptyPeer[] = [];
   for (const { policy, direction, index, rule } of eachRule(model)) {
     rule.peers.forEach((peer, peerIndex) => {
       if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) return;
       if (peerMatches(model, policy, peer, context.dnsPod)) return;
-      if (model.pods.some((pod) => peerMatches(model, policy, peer, pod))) return;
+      // A selector peer matches pod classes only, and a class holds at least one pod.
+      if (!peerClasses(engine, policy, peer).isEmpty()) return;
       const pinned = pinnedNamespaces(policy, peer);
       const closed = pinned !== undefined && pinned.every((ns) => context.knownNamespaces.has(ns));
       out.push({ policy, path: rulePath(direction, index, peerIndex), peer, pinned, closed });

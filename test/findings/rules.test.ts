@@ -328,6 +328,17 @@ describe('NP020 flows allowed at one side only', () => {
     expect(f.objects).toEqual(['NetworkPolicy shop/api-in', 'Pod shop/client-1', 'Pod shop/api', 'Pod shop/client-2', 'Pod shop/client-3', 'Pod shop/client-4', 'Pod shop/client-5', 'NetworkPolicy shop/clients-out']);
   });
 
+  test('counts pairs of different pods among replicas a policy grants to each other', () => {
+    const replicas = Array.from({ length: 3 }, (_, i) => pod('shop', `web-${i}`, { labels: { app: 'web' } }));
+    const peers = policy('shop', 'web-peers', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 7946 }] }] });
+    const [f, ...rest] = findings(['NP020'], [...replicas, peers, webEgress([])]);
+    expect(rest).toEqual([]);
+    // Three pods, each granted the two others: six pairs, a pod to itself is no pair.
+    expect(f.message).toBe("shop/web-peers's ingress admits 6 pairs of pods whose source is isolated for egress without a rule towards the destination, so these flows are blocked: "
+      + [[0, 1], [0, 2], [1, 0], [1, 2], [2, 0]].map(([a, b]) => `shop/web-${a} -> shop/web-${b} on TCP 7946 (shop/web-${a}'s egress isolated by shop/web-out)`).join('; ')
+      + '; and 1 more');
+  });
+
   test('does not fire when both sides allow, when a side is not isolated, or for wildcard peers', () => {
     expect(run(['NP020'], [web, api, apiIngress([{ port: 9000 }]), webEgress([toApi([{ port: 9000 }])])])).toEqual([]);
     expect(run(['NP020'], [web, api, apiIngress([{ port: 9000 }])])).toEqual([]);
