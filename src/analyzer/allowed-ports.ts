@@ -70,6 +70,7 @@ export class PortRangeTable {
   private readonly candidateMemo = new Map<SideProgram, BitSet>();
   private readonly everything: readonly PortRange[] = PortSet.ALL.toRanges();
   private lastReachable?: { readonly source: number; readonly destinations: ReadonlyMap<number, ReachedClass> };
+  private admitting?: readonly BitSet[];
 
   public constructor(private readonly engine: MatrixEngine) {}
 
@@ -122,8 +123,11 @@ export class PortRangeTable {
     if (this.lastReachable?.source === sourceClass) return this.lastReachable.destinations;
     const destinations = new Map<number, ReachedClass>();
     const source = this.engine.program(sourceClass, 'Egress');
+    // A source no egress policy isolates has every class as candidate: the test of each
+    // destination's ingress is then the inner loop of the whole report, so it is an array look-up.
+    const admitting = this.ingressCandidates();
     this.peerCandidates(source).forEach((d) => {
-      if (!this.peerCandidates(this.engine.program(d, 'Ingress')).has(sourceClass)) return;
+      if (!admitting[d].has(sourceClass)) return;
       const destination = this.engine.representative(d);
       const egress = this.side('Egress', sourceClass, d, destination);
       if (egress.allowed.isEmpty()) return;
@@ -143,10 +147,21 @@ export class PortRangeTable {
     return this.peerCandidates(this.engine.program(s, 'Egress')).has(d) && this.peerCandidates(this.engine.program(d, 'Ingress')).has(s);
   }
 
+  /** Per class, the source classes its ingress may admit on some port (`peerCandidates` of its ingress). */
+  private ingressCandidates(): readonly BitSet[] {
+    if (!this.admitting) {
+      const admitting: BitSet[] = new Array(this.engine.classCount);
+      for (let d = 0; d < admitting.length; d++) admitting[d] = this.peerCandidates(this.engine.program(d, 'Ingress'));
+      this.admitting = admitting;
+    }
+    return this.admitting;
+  }
+
   /**
    * The peer classes a side may allow on some port: every class unless the NetworkPolicy tier
    * isolates (then the default and the Baseline tier are never reached), else the peers of the
    * Allow rules of the Admin and NetworkPolicy tiers, the only rules that can allow anything.
+   * Read only: it may be a rule's own set.
    */
   private peerCandidates(program: SideProgram): BitSet {
     let set = this.candidateMemo.get(program);
@@ -155,11 +170,18 @@ export class PortRangeTable {
     if (!program.byTier[networkPolicyTier].some(isolates)) {
       set = this.engine.allClasses;
     } else {
-      set = new BitSet(this.engine.classCount);
+      const allowing: BitSet[] = [];
       for (const tier of [TIERS.indexOf('Admin'), networkPolicyTier]) {
         for (const policy of program.byTier[tier]) {
-          for (const rule of policy.rules) if (rule.action === 'Allow') set.or(this.engine.ruleClasses(rule));
+          for (const rule of policy.rules) if (rule.action === 'Allow') allowing.push(this.engine.ruleClasses(rule));
         }
+      }
+      // Programs are about as many as classes: a set of their own only when rules must be merged.
+      if (allowing.length === 1) {
+        set = allowing[0];
+      } else {
+        set = new BitSet(this.engine.classCount);
+        for (const classes of allowing) set.or(classes);
       }
     }
     this.candidateMemo.set(program, set);

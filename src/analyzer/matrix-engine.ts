@@ -238,12 +238,18 @@ export class MatrixEngine implements ClassIndex {
     return result;
   }
 
-  /** The classes some peer of a rule matches: every class for a rule without peers. */
+  /**
+   * The classes some peer of a rule matches: every class for a rule without peers. Read only: it
+   * may be a set other rules and peers share.
+   */
   public ruleClasses(rule: TierRule): BitSet {
     let set = this.ruleCache.get(rule);
     if (set) return set;
     if (rule.peers.length === 0) {
       set = this.allClasses;
+    } else if (rule.peers.length === 1) {
+      // A set per rule would hold a bit per class for every rule: share the peer's.
+      set = this.peerClasses(rule.peers[0]);
     } else {
       set = new BitSet(this.classCount);
       for (const peer of rule.peers) set.or(this.peerClasses(peer));
@@ -252,7 +258,7 @@ export class MatrixEngine implements ClassIndex {
     return set;
   }
 
-  /** The classes one peer matches. */
+  /** The classes one peer matches. Read only, like `ruleClasses`. */
   public peerClasses(peer: PeerMatcher): BitSet {
     let set = this.peerCache.get(peer);
     if (!set) {
