@@ -72,7 +72,49 @@ export function checkInvariants(objects: readonly LoadedObject[], invariants: re
   const base = build([]);
   const assumed = assumedPods(base, invariants);
   const reach = assumed.objects.length > 0 ? build(assumed.objects) : base;
-  return invariants.map((invariant) => checkOne(reach, invariant, assumed.byEndpoint));
+  const select = endpointSelection(reach);
+  return invariants.map((invariant) => checkOne(reach, invariant, assumed.byEndpoint, select));
+}
+
+/** The indexes of the endpoints some spec of a list selects, ascending (every endpoint for no list). */
+type EndpointSelection = (specs?: EndpointSpec[]) => readonly number[];
+
+/**
+ * Selects endpoints by spec, each list of specs once per check (a `DefaultDeny` per namespace
+ * declares the same DNS endpoint), and a spec of pods in a named namespace among that namespace's
+ * pods only: a check of one invariant per namespace stays linear in the pods.
+ */
+function endpointSelection(reach: Reachability): EndpointSelection {
+  const endpoints = reach._engine.endpoints;
+  const all = endpoints.map((_, i) => i);
+  const byNamespace = new Map<string, number[]>();
+  endpoints.forEach((endpoint, i) => {
+    if (isExternal(endpoint)) return;
+    const list = byNamespace.get(endpoint.namespace);
+    if (list) list.push(i);
+    else byNamespace.set(endpoint.namespace, [i]);
+  });
+  const selected = new Map<string, readonly number[]>();
+  return (specs) => {
+    if (!specs) return all;
+    const key = JSON.stringify(specs);
+    let found = selected.get(key);
+    if (!found) {
+      const picked = new Set<number>();
+      for (const matcher of specs.map(readEndpoint)) {
+        const candidates = inOneNamespace(matcher) ? byNamespace.get(matcher.namespace) ?? [] : all;
+        for (const i of candidates) if (!picked.has(i) && endpointMatches(reach, matcher, endpoints[i])) picked.add(i);
+      }
+      found = [...picked].sort((a, b) => a - b);
+      selected.set(key, found);
+    }
+    return found;
+  };
+}
+
+/** Whether a matcher can select only pods of its own namespace (a pod selector without namespace selector). */
+function inOneNamespace(matcher: EndpointMatcher): boolean {
+  return matcher.fqdn === undefined && !matcher.kubeApiServer && !matcher.peer.ipBlock && !matcher.peer.namespaceSelector;
 }
 
 /** The verdicts on an invariants file. @internal */
@@ -150,16 +192,11 @@ function describePorts(ports: FlowSpec['ports']): string {
   return ports.map((p) => `${p.port === undefined ? 'all' : p.port}${p.endPort !== undefined ? `-${p.endPort}` : ''}/${p.protocol ?? 'TCP'}`).join(', ');
 }
 
-function checkOne(reach: Reachability, invariant: InvariantSpec, assumedFor: Map<string, string>): InvariantResult {
+function checkOne(reach: Reachability, invariant: InvariantSpec, assumedFor: Map<string, string>, indexes: EndpointSelection): InvariantResult {
   const model = reach._model;
   const engine = reach._engine;
   const table = reach._portTable;
   const endpoints = engine.endpoints;
-  const indexes = (specs?: EndpointSpec[]): number[] => {
-    if (!specs) return endpoints.map((_, i) => i);
-    const matchers = specs.map(readEndpoint);
-    return endpoints.map((_, i) => i).filter((i) => matchers.some((m) => endpointMatches(reach, m, endpoints[i])));
-  };
   const from = indexes(invariant.from);
   const to = indexes(invariant.to);
   const exemptions = (invariant.except ?? []).map((flow) => ({
@@ -269,7 +306,16 @@ function assumedPods(reach: Reachability, invariants: readonly InvariantSpec[]):
   const objects: LoadedObject[] = [];
   const byEndpoint = new Map<string, string>();
   const namespaceLabels = new Map(model.namespaces.map((n) => [n.name, n.labels]));
-  const pods: { namespace: string; labels: Record<string, string> }[] = model.pods.map((p) => ({ namespace: p.namespace, labels: { ...p.labels } }));
+  const pods: { namespace: string; labels: Record<string, string> }[] = [];
+  // The pods by namespace too: a spec without namespace selector can match only those of its namespace.
+  const podsIn = new Map<string, { namespace: string; labels: Record<string, string> }[]>();
+  const addPod = (pod: { namespace: string; labels: Record<string, string> }): void => {
+    pods.push(pod);
+    const list = podsIn.get(pod.namespace);
+    if (list) list.push(pod);
+    else podsIn.set(pod.namespace, [pod]);
+  };
+  for (const p of model.pods) addPod({ namespace: p.namespace, labels: { ...p.labels } });
   const podIds = new Set(model.pods.map((p) => p.id));
   const assume = (namespace: string, nsLabels: Record<string, string>, labels: Record<string, string>): string => {
     if (!namespaceLabels.has(namespace)) {
@@ -280,7 +326,7 @@ function assumedPods(reach: Reachability, invariants: readonly InvariantSpec[]):
     let name = stem;
     for (let n = 2; podIds.has(`${namespace}/${name}`); n++) name = `${stem}-${n}`;
     podIds.add(`${namespace}/${name}`);
-    pods.push({ namespace, labels });
+    addPod({ namespace, labels });
     objects.push({ object: { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels }, spec: { containers: [{ name: 'assumed', image: 'assumed' }] } } });
     return `${namespace}/${name}`;
   };
@@ -297,7 +343,8 @@ function assumedPods(reach: Reachability, invariants: readonly InvariantSpec[]):
     if (spec.ipBlock || spec.fqdn !== undefined || spec.kubeApiServer || considered.has(key)) return;
     considered.add(key);
     const matcher = readEndpoint(spec);
-    if (pods.some((p) => matches(matcher, p))) return;
+    const candidates = matcher.peer.namespaceSelector ? pods : podsIn.get(matcher.namespace) ?? [];
+    if (candidates.some((p) => matches(matcher, p))) return;
     const labels = labelsSatisfying(matcher.peer.podSelector ?? MATCH_ALL);
     const nsSelector = matcher.peer.namespaceSelector;
     const nsLabels = nsSelector ? labelsSatisfying(nsSelector) : undefined;

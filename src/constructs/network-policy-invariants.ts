@@ -97,7 +97,7 @@ export class NetworkPolicyInvariants extends Construct {
    * @internal
    */
   public static _objects(scope: IConstruct): any[] {
-    return scope.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+    return apiObjectsOf(scope).map((o) => o.toJson());
   }
 
   /** Installs the analyzer's check. @internal */
@@ -172,13 +172,21 @@ export class NetworkPolicyInvariants extends Construct {
     const pass = enterPass(this, state);
     const checker = NetworkPolicyInvariants.checker;
     if (!checker || this.added.length === 0) return [];
-    const { objects, key } = pass ? (pass.snapshot ??= render(this)) : render(this);
+    const { synth } = state;
+    const { objects, key } = synth ? (synth.snapshot ??= render(this, synth)) : pass ? (pass.snapshot ??= render(this)) : render(this);
     if (state.checked?.key !== key) {
       const owners = state.invariants.flatMap((owner) => owner.added.map(() => owner));
       const messages = checker(this.node.root, objects, NetworkPolicyInvariants._specs(this));
-      state.checked = { key, messages: messages.map((message, i) => ({ owner: owners[i], message })) };
+      const byOwner = new Map<NetworkPolicyInvariants, string[]>();
+      messages.forEach((message, i) => {
+        if (message === undefined) return;
+        const list = byOwner.get(owners[i]);
+        if (list) list.push(message);
+        else byOwner.set(owners[i], [message]);
+      });
+      state.checked = { key, byOwner };
     }
-    return state.checked.messages.filter((m) => m.owner === this && m.message !== undefined).map((m) => m.message!);
+    return state.checked.byOwner.get(this) ?? [];
   }
 }
 
@@ -213,10 +221,18 @@ interface ValidationPass {
   readonly served: Set<NetworkPolicyInvariants>;
 }
 
+/** One `app.synth()`: the objects its validations check, rendered once, and the objects that keep that rendering until it ends. */
+interface SynthScope {
+  snapshot?: Snapshot;
+  readonly remembered: ApiObject[];
+}
+
 interface AppState {
   readonly invariants: NetworkPolicyInvariants[];
-  /** The last check, and the objects it was made for (as JSON). */
-  checked?: { readonly key: string; readonly messages: { owner: NetworkPolicyInvariants; message?: string }[] };
+  /** The last check, and the objects it was made for (as JSON): the messages of the violated invariants, by construct. */
+  checked?: { readonly key: string; readonly byOwner: Map<NetworkPolicyInvariants, string[]> };
+  /** The `app.synth()` (or `app.synthYaml()`) under way, and the objects its validations check. */
+  synth?: SynthScope;
   /** The validations of the app under way, innermost last. */
   readonly passes: ValidationPass[];
   /** How many `_synthesizeWithin` calls are under way: while one is, the invariants are not checked. */
@@ -231,15 +247,45 @@ function stateOf(scope: IConstruct): AppState {
   if (!state) {
     const created: AppState = { invariants: [], passes: [], nested: 0 };
     // cdk8s validates the root first (its constructs in preorder), so the root's validation is where a pass begins.
-    root.node.addValidation({ validate: () => beginPass(created) });
+    root.node.addValidation({ validate: () => beginPass(root, created) });
+    if (root instanceof App) watchSynth(root, created);
     STATES.set(root, created);
     state = created;
   }
   return state;
 }
 
-function beginPass(state: AppState): string[] {
+/**
+ * Marks the app's `synth()` and `synthYaml()` calls, so that their validations (one, then one more
+ * in every `chart.toJson()` they make: 1 + the number of charts) render the objects once. Nothing
+ * but cdk8s runs between those validations, so the objects do not change; outside a synth (or when
+ * the methods are called past this wrapper) every validation renders them afresh.
+ */
+function watchSynth(app: App, state: AppState): void {
+  for (const method of ['synth', 'synthYaml'] as const) {
+    const synthesize = app[method] as (...args: unknown[]) => unknown;
+    Object.defineProperty(app, method, {
+      configurable: true,
+      writable: true,
+      value: (...args: unknown[]): unknown => {
+        const outer = state.synth;
+        const scope: SynthScope = { remembered: [] };
+        state.synth = scope;
+        try {
+          return synthesize.apply(app, args);
+        } finally {
+          for (const o of scope.remembered) delete (o as { toJson?: unknown }).toJson;
+          state.synth = outer;
+        }
+      },
+    });
+  }
+}
+
+function beginPass(root: IConstruct, state: AppState): string[] {
   if (state.invariants.length === 0 || state.nested > 0) return [];
+  // In a synth, render the objects before any other construct's validation: `NetworkPolicyGuardrails` reads the same rendering.
+  if (state.synth) state.synth.snapshot ??= render(root, state.synth);
   if (state.passes.length === 0) queueMicrotask(() => state.passes.splice(0));
   state.passes.push({ served: new Set() });
   return [];
@@ -260,7 +306,35 @@ function enterPass(invariants: NetworkPolicyInvariants, state: AppState): Valida
   return pass;
 }
 
-function render(scope: IConstruct): Snapshot {
-  const objects = NetworkPolicyInvariants._objects(scope);
+/**
+ * Renders the app's objects. Within a synth each object then returns this rendering from `toJson()`
+ * until the synth ends (an object whose `toJson` is already its own is left alone), so cdk8s writes
+ * the manifests without rendering them again: the invariants cost one check, not a rendering more.
+ * Each call returns a copy, as a rendering does, so a caller that edits what it gets edits nothing else.
+ */
+function render(scope: IConstruct, synth?: SynthScope): Snapshot {
+  const apiObjects = apiObjectsOf(scope);
+  const objects = apiObjects.map((o) => o.toJson());
+  if (synth) {
+    apiObjects.forEach((o, i) => {
+      if (Object.prototype.hasOwnProperty.call(o, 'toJson')) return;
+      const json = objects[i];
+      Object.defineProperty(o, 'toJson', { configurable: true, writable: true, value: () => copyJson(json) });
+      synth.remembered.push(o);
+    });
+  }
   return { objects, key: JSON.stringify(objects) };
+}
+
+function apiObjectsOf(scope: IConstruct): ApiObject[] {
+  return scope.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+}
+
+/** A deep copy of a rendered object: its plain objects and arrays copied, key order kept, anything else shared. */
+function copyJson(value: any): any {
+  if (Array.isArray(value)) return value.map(copyJson);
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const copy: Record<string, any> = {};
+  for (const key of Object.keys(value)) copy[key] = copyJson(value[key]);
+  return copy;
 }

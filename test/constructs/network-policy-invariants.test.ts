@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import {
   DefaultDeny, FindingSeverity, Invariant, LabelSelector, NetworkPolicyGuardrails, NetworkPolicyInvariants, Peer, PolicyBackend, PolicyDirection,
   Port, ThreeTierApp, Workload, ZeroTrustNamespace,
@@ -225,28 +225,71 @@ describe('ZeroTrustNamespace invariants', () => {
 });
 
 describe('NetworkPolicyInvariants at scale', () => {
-  /** How many times a synth renders the app's objects for the invariants, with a DefaultDeny (and so an invariants construct) per namespace and one construct with no invariants. */
-  function rendersPerSynth(namespaces: number, guardrails: boolean): number {
+  /**
+   * How many times a synth renders each of the app's objects (its own `toJson`, counted on the
+   * prototype), with a DefaultDeny (and so an invariants construct) per namespace, one construct with
+   * no invariants, and one chart or a chart per namespace (cdk8s validates the app once more per chart).
+   */
+  function rendersPerObject(namespaces: number, options: { guardrails?: boolean; chartPerNamespace?: boolean } = {}): number {
     const app = Testing.app();
-    const chart = new Chart(app, 'teams');
-    if (guardrails) new NetworkPolicyGuardrails(chart, 'guardrails');
-    new NetworkPolicyInvariants(chart, 'none-yet');
-    for (let i = 0; i < namespaces; i++) new DefaultDeny(chart, `deny-${i}`, { namespace: `team-${i}` });
-    const objects = jest.spyOn(NetworkPolicyInvariants, '_objects');
+    const first = new Chart(app, 'teams');
+    if (options.guardrails) new NetworkPolicyGuardrails(first, 'guardrails');
+    new NetworkPolicyInvariants(first, 'none-yet');
+    for (let i = 0; i < namespaces; i++) {
+      new DefaultDeny(options.chartPerNamespace ? new Chart(app, `team-${i}`) : first, `deny-${i}`, { namespace: `team-${i}` });
+    }
+    const objects = app.node.findAll().filter((c) => c instanceof ApiObject).length;
+    const renders = jest.spyOn(ApiObject.prototype, 'toJson');
     try {
       app.synthYaml();
-      return objects.mock.calls.length;
+      return renders.mock.calls.length / objects;
     } finally {
-      objects.mockRestore();
+      renders.mockRestore();
     }
   }
 
-  test('the objects are rendered once per validation of the app, however many constructs declare invariants', () => {
-    expect(rendersPerSynth(6, false)).toBe(rendersPerSynth(2, false));
+  test('a synth renders each object once, for the invariants and the manifests, however many constructs declare invariants', () => {
+    expect(rendersPerObject(2)).toBe(1);
+    expect(rendersPerObject(6)).toBe(1);
   });
 
-  test('with NetworkPolicyGuardrails, whose analysis validates the app inside its own validation, too', () => {
-    expect(rendersPerSynth(6, true)).toBe(rendersPerSynth(2, true));
+  test('with a chart per namespace, where cdk8s validates the app once per chart, too', () => {
+    expect(rendersPerObject(6, { chartPerNamespace: true })).toBe(1);
+  });
+
+  test('with NetworkPolicyGuardrails, whose analysis reads the charts inside its own validation, too', () => {
+    expect(rendersPerObject(6, { guardrails: true })).toBe(1);
+  });
+
+  test('what a synth renders once is handed out as a copy: a chart that edits what it renders edits it once', () => {
+    class Stamped extends Chart {
+      public toJson(): any[] {
+        const objects = super.toJson();
+        for (const o of objects) o.metadata.labels = { ...o.metadata.labels, renders: `${Number(o.metadata.labels?.renders ?? 0) + 1}` };
+        return objects;
+      }
+    }
+    const app = Testing.app();
+    const chart = new Stamped(app, 'team', { namespace: 'team' });
+    // The guardrails read the chart (chart.toJson()) before it is written: two calls in one synth.
+    new NetworkPolicyGuardrails(chart, 'guardrails', { warnOn: FindingSeverity.ERROR });
+    new DefaultDeny(chart, 'deny');
+    const yaml = app.synthYaml();
+    expect(yaml).toContain('renders: "1"');
+    expect(yaml).not.toContain('renders: "2"');
+  });
+
+  test('after a synth the objects render afresh: a patch added between two synths is written and checked', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'team', { namespace: 'team' });
+    new DefaultDeny(chart, 'deny');
+    app.synthYaml();
+    const policy = chart.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c.kind === 'NetworkPolicy')!;
+    policy.addJsonPatch(JsonPatch.add('/metadata/annotations', { patched: 'ok' }));
+    expect(app.synthYaml()).toContain('patched: ok');
+    // A patch that drops the DNS egress rule breaks the DefaultDeny's DNS invariant.
+    policy.addJsonPatch(JsonPatch.replace('/spec/egress', []));
+    expect(synthError(app)).toContain('keeps reaching DNS');
   });
 
   test('a construct validated directly after a synth sees what was added since, in the same synchronous run', () => {
