@@ -61,16 +61,17 @@ function metadataReachable(context: FindingContext): FindingDraft[] {
   for (const layer of policyLayers(model)) {
     for (const policy of layer.policies('Egress')) {
       const classes = policy.subjectClasses(engine).clone().and(engine.podClasses);
-      const pods = context.podsOfClasses(classes);
       // The policy's pods are all denied the endpoint: nothing to report for any of its rules.
       let someAllowed = false;
       classes.forEach((c) => { someAllowed ||= allowedFor(c); });
-      if (pods.length > 0 && !someAllowed) continue;
+      if (!classes.isEmpty() && !someAllowed) continue;
       policy.rules.forEach((rule, r) => {
         if (!reachesMetadata(rule, metadata) || !wide(rule, outside)) return;
         // In a first-match tier an earlier rule of the policy that decides the endpoint comes first.
         if (TIER_SEMANTICS[policy.tier] === 'first-match' && policy.rules.slice(0, r).some((e) => decidesMetadata(e, metadata))) return;
         const reference = ruleReference(rule);
+        // Listed only for a finding: a class of pods holds at least one.
+        const pods = context.podsOfClasses(classes);
         out.push({
           subject: reference.policy,
           objects: [reference.object],
