@@ -116,7 +116,7 @@ interface PeerClasses {
   /** The regions of address ranges outside the cluster (both scopes), and of named external nodes. */
   readonly addresses: readonly number[];
   readonly named: number;
-  /** Per class, an id of its named container ports: classes with equal ids resolve every named port alike. */
+  /** Per class, an id of the engine's port key (the container ports of the names some rule uses): classes with equal ids resolve every named port alike. */
   readonly portsId: Int32Array;
   readonly portsIds: number;
   /** How each class reads when listed alone. */
@@ -151,7 +151,7 @@ function peerClasses(space: ExposureSpace, engine: MatrixEngine, rowText: Readon
   const ids = new Map<string, number>();
   const portsId = new Int32Array(engine.classCount);
   for (let c = 0; c < engine.classCount; c++) {
-    const key = engine.representative(c).ports.filter((p) => p.name !== undefined).map((p) => `${p.name}/${p.protocol}/${p.containerPort}`).sort().join(',');
+    const key = engine.portKey(c);
     let id = ids.get(key);
     if (id === undefined) { id = ids.size; ids.set(key, id); }
     portsId[c] = id;
